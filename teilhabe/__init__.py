@@ -1,0 +1,1 @@
+"""Teilhabe: a platform for the municipal integration centres of German cities."""

@@ -1,0 +1,119 @@
+"""Roles declared as data. Each role is a Django group; a user may hold several.
+
+Permissions are cumulative lists of "app_label.codename"; modules add their own roles' permissions
+here as they arrive. `manage.py sync_roles` (also run by migrate) makes the groups match this file.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    name: str
+    description: str
+    permissions: tuple[str, ...] = ()
+    # Roles that see personal data or money must pass a second factor (TOTP) to act.
+    requires_second_factor: bool = False
+    # Whether the role uses the Django admin (is_staff).
+    admin_access: bool = False
+
+    @property
+    def group_name(self) -> str:
+        return f"role:{self.slug}"
+
+
+_VOCABULARY = tuple(
+    f"core.{action}_{model}"
+    for model in (
+        "organisation",
+        "membership",
+        "district",
+        "language",
+        "actionfield",
+        "targetgroup",
+    )
+    for action in ("add", "change", "delete", "view")
+)
+
+STAFF = Role(
+    "staff",
+    _("Centre staff"),
+    _("Staff of the integration centre: manage the shared vocabulary, accounts and every module."),
+    permissions=(
+        *_VOCABULARY,
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "auditlog.view_logentry",
+    ),
+    requires_second_factor=True,
+    admin_access=True,
+)
+ORGANISATION_MEMBER = Role(
+    "organisation_member",
+    _("Organisation member"),
+    _("Acts for one or more organisations: their offers, funding applications and volunteers."),
+)
+MEDIATOR = Role(
+    "mediator",
+    _("Language mediator"),
+    _("Volunteer language mediator: keeps their availability and sees their assignments."),
+)
+REQUESTER = Role(
+    "requester",
+    _("Requester"),
+    _("Professional who requests a language mediator for an institution."),
+)
+VOLUNTEER = Role(
+    "volunteer",
+    _("Volunteer"),
+    _("Volunteer looking for or holding a task with an organisation."),
+)
+COMMITTEE_MEMBER = Role(
+    "committee_member",
+    _("Committee member"),
+    _("Member of the funding decision committee (Entscheidungsgremium)."),
+    requires_second_factor=True,
+)
+PLACEMENT_OFFICER = Role(
+    "placement_officer",
+    _("School-placement officer"),
+    _("Places newly arrived pupils in schools (DLZ Bildung)."),
+    requires_second_factor=True,
+)
+
+ROLES: tuple[Role, ...] = (
+    STAFF,
+    ORGANISATION_MEMBER,
+    MEDIATOR,
+    REQUESTER,
+    VOLUNTEER,
+    COMMITTEE_MEMBER,
+    PLACEMENT_OFFICER,
+)
+ROLES_BY_SLUG = {role.slug: role for role in ROLES}
+
+
+def roles_of(user) -> list[Role]:
+    """The roles a user holds (none for anonymous visitors)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_teilhabe_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = [role for role in ROLES if role.group_name in names]
+        user._teilhabe_roles = cached
+    return cached
+
+
+def has_role(user, role: Role) -> bool:
+    return role in roles_of(user)
+
+
+def needs_second_factor(user) -> bool:
+    return any(role.requires_second_factor for role in roles_of(user)) or bool(
+        getattr(user, "is_superuser", False)
+    )

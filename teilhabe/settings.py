@@ -152,7 +152,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Set in production (collectstatic writes there); locally WhiteNoise serves from the app folders.
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else None
 STATICFILES_DIRS = [BASE_DIR / "teilhabe" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -164,8 +165,7 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Without a collected STATIC_ROOT (make run), WhiteNoise serves straight from the app folders.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None
 
 # E-mail: printed to the console unless EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -3,7 +3,7 @@ interface shows them in the visitor's language (see NamedTag.label and Language.
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -16,51 +16,58 @@ class LanguageSeed:
 
 # The languages newcomers in Dortmund speak (DOMAIN.md), German and English first.
 LANGUAGES: tuple[LanguageSeed, ...] = (
-    LanguageSeed("de", N_("German"), "Deutsch"),
-    LanguageSeed("en", N_("English"), "English"),
-    LanguageSeed("ar", N_("Arabic"), "العربية", "rtl"),
-    LanguageSeed("fa", N_("Persian (Farsi)"), "فارسی", "rtl"),
-    LanguageSeed("prs", N_("Dari"), "دری", "rtl"),
-    LanguageSeed("ps", N_("Pashto"), "پښتو", "rtl"),
-    LanguageSeed("kmr", N_("Kurdish (Kurmanji)"), "Kurmancî"),
-    LanguageSeed("ckb", N_("Kurdish (Sorani)"), "سۆرانی", "rtl"),
-    LanguageSeed("tr", N_("Turkish"), "Türkçe"),
-    LanguageSeed("ti", N_("Tigrinya"), "ትግርኛ"),
-    LanguageSeed("am", N_("Amharic"), "አማርኛ"),
-    LanguageSeed("so", N_("Somali"), "Soomaali"),
-    LanguageSeed("fr", N_("French"), "Français"),
-    LanguageSeed("ru", N_("Russian"), "Русский"),
-    LanguageSeed("uk", N_("Ukrainian"), "Українська"),
-    LanguageSeed("ro", N_("Romanian"), "Română"),
-    LanguageSeed("bg", N_("Bulgarian"), "Български"),
-    LanguageSeed("pl", N_("Polish"), "Polski"),
-    LanguageSeed("sq", N_("Albanian"), "Shqip"),
-    LanguageSeed("hbs", N_("Serbo-Croatian (Bosnian, Croatian, Serbian)"), "Srpskohrvatski"),
-    LanguageSeed("rom", N_("Romani"), "Romani čhib"),
-    LanguageSeed("ur", N_("Urdu"), "اردو", "rtl"),
-    LanguageSeed("es", N_("Spanish"), "Español"),
+    LanguageSeed("de", gettext_noop("German"), "Deutsch"),
+    LanguageSeed("en", gettext_noop("English"), "English"),
+    LanguageSeed("ar", gettext_noop("Arabic"), "العربية", "rtl"),
+    LanguageSeed("fa", gettext_noop("Persian (Farsi)"), "فارسی", "rtl"),
+    LanguageSeed("prs", gettext_noop("Dari"), "دری", "rtl"),
+    LanguageSeed("ps", gettext_noop("Pashto"), "پښتو", "rtl"),
+    LanguageSeed("kmr", gettext_noop("Kurdish (Kurmanji)"), "Kurmancî"),
+    LanguageSeed("ckb", gettext_noop("Kurdish (Sorani)"), "سۆرانی", "rtl"),
+    LanguageSeed("tr", gettext_noop("Turkish"), "Türkçe"),
+    LanguageSeed("ti", gettext_noop("Tigrinya"), "ትግርኛ"),
+    LanguageSeed("am", gettext_noop("Amharic"), "አማርኛ"),
+    LanguageSeed("so", gettext_noop("Somali"), "Soomaali"),
+    LanguageSeed("fr", gettext_noop("French"), "Français"),
+    LanguageSeed("ru", gettext_noop("Russian"), "Русский"),
+    LanguageSeed("uk", gettext_noop("Ukrainian"), "Українська"),
+    LanguageSeed("ro", gettext_noop("Romanian"), "Română"),
+    LanguageSeed("bg", gettext_noop("Bulgarian"), "Български"),
+    LanguageSeed("pl", gettext_noop("Polish"), "Polski"),
+    LanguageSeed("sq", gettext_noop("Albanian"), "Shqip"),
+    LanguageSeed(
+        "hbs", gettext_noop("Serbo-Croatian (Bosnian, Croatian, Serbian)"), "Srpskohrvatski"
+    ),
+    LanguageSeed("rom", gettext_noop("Romani"), "Romani čhib"),
+    LanguageSeed("ur", gettext_noop("Urdu"), "اردو", "rtl"),
+    LanguageSeed("es", gettext_noop("Spanish"), "Español"),
 )
 
 # The four fields of action of the Masterplan: (number, slug, English, German).
 ACTION_FIELDS: tuple[tuple[int, str, str, str], ...] = (
-    (1, "bildung", N_("Education"), "Bildung"),
-    (2, "arbeit", N_("Work and business"), "Arbeit und Unternehmen"),
+    (1, "bildung", gettext_noop("Education"), "Bildung"),
+    (2, "arbeit", gettext_noop("Work and business"), "Arbeit und Unternehmen"),
     (
         3,
         "soziale-balance",
-        N_("Social balance in the districts"),
+        gettext_noop("Social balance in the districts"),
         "Soziale Balance in den Stadtbezirken",
     ),
-    (4, "weltoffene-stadt", N_("Open, international city"), "Weltoffene/Internationale Stadt"),
+    (
+        4,
+        "weltoffene-stadt",
+        gettext_noop("Open, international city"),
+        "Weltoffene/Internationale Stadt",
+    ),
 )
 
 TARGET_GROUPS: tuple[tuple[str, str], ...] = (
-    ("refugees", N_("Refugees")),
-    ("eu-newcomers", N_("EU newcomers")),
-    ("women", N_("Women")),
-    ("children", N_("Children")),
-    ("youth", N_("Young people")),
-    ("families", N_("Families")),
-    ("seniors", N_("Older people")),
-    ("everyone", N_("Everyone")),
+    ("refugees", gettext_noop("Refugees")),
+    ("eu-newcomers", gettext_noop("EU newcomers")),
+    ("women", gettext_noop("Women")),
+    ("children", gettext_noop("Children")),
+    ("youth", gettext_noop("Young people")),
+    ("families", gettext_noop("Families")),
+    ("seniors", gettext_noop("Older people")),
+    ("everyone", gettext_noop("Everyone")),
 )

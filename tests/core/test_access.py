@@ -52,7 +52,8 @@ def _all_url_names(resolver=None, namespace="") -> set[str]:
 def test_the_table_covers_every_named_url():
     in_table = {name for name, *_rest in ACCESS_TABLE}
     everything = {
-        name for name in _all_url_names()
+        name
+        for name in _all_url_names()
         if name.split(":")[0] not in COVERED_ELSEWHERE_NAMESPACES or name in in_table
     }
     assert everything == in_table

@@ -29,8 +29,28 @@ def test_it_loads_the_dortmund_vocabulary(db, demo_mode):
     assert District.objects.count() == 12
     assert ActionField.objects.count() == 4
     assert TargetGroup.objects.count() == 8
-    for code in ["de", "en", "ar", "fa", "prs", "ps", "kmr", "ckb", "tr", "ti", "so", "fr",
-                 "ru", "uk", "ro", "bg", "pl", "sq", "hbs", "rom"]:
+    for code in [
+        "de",
+        "en",
+        "ar",
+        "fa",
+        "prs",
+        "ps",
+        "kmr",
+        "ckb",
+        "tr",
+        "ti",
+        "so",
+        "fr",
+        "ru",
+        "uk",
+        "ro",
+        "bg",
+        "pl",
+        "sq",
+        "hbs",
+        "rom",
+    ]:
         assert Language.objects.filter(code=code).exists(), code
     assert Language.objects.get(code="ar").direction == "rtl"
     assert Organisation.objects.filter(district__isnull=True).count() == 0
@@ -67,8 +87,9 @@ def test_without_demo_mode_there_are_no_demo_logins(db, settings):
 @pytest.mark.parametrize("login", demo.LOGINS, ids=[login.username for login in demo.LOGINS])
 def test_the_printed_logins_work(client, db, demo_mode, login):
     call_command("load_demo", verbosity=0)
-    response = client.post(reverse("core:login"),
-                           {"username": login.username, "password": demo.DEMO_PASSWORD})
+    response = client.post(
+        reverse("core:login"), {"username": login.username, "password": demo.DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     if login.role.requires_second_factor:
         code = f"{TOTP(bytes.fromhex(demo.DEMO_TOTP_KEY_HEX)).token():06d}"

@@ -1,4 +1,4 @@
-"""district_for_point: inside each district, on a border, outside the city; imports all or nothing."""
+"""district_for_point inside each district, on a border and outside; imports all or nothing."""
 
 import json
 
@@ -58,8 +58,13 @@ def test_without_districts_there_is_none(db):
 
 def test_loading_districts_again_changes_nothing(districts):
     before = list(District.objects.values())
-    call_command("load_districts", str(DORTMUND_DISTRICTS), number_property="stadtbezirk_nr",
-                 name_property="stadtbezirk", verbosity=0)
+    call_command(
+        "load_districts",
+        str(DORTMUND_DISTRICTS),
+        number_property="stadtbezirk_nr",
+        name_property="stadtbezirk",
+        verbosity=0,
+    )
     assert list(District.objects.values()) == before
 
 
@@ -70,11 +75,19 @@ def _write(tmp_path, features):
 
 
 def test_a_bad_feature_rejects_the_whole_file(db, tmp_path):
-    good = {"type": "Feature", "properties": {"number": 1, "name": "Nord"},
-            "geometry": {"type": "Polygon",
-                         "coordinates": [[[7, 51], [7.1, 51], [7.1, 51.1], [7, 51]]]}}
-    bad = {"type": "Feature", "properties": {"number": 2, "name": "Süd"},
-           "geometry": {"type": "Point", "coordinates": [7, 51]}}
+    good = {
+        "type": "Feature",
+        "properties": {"number": 1, "name": "Nord"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[7, 51], [7.1, 51], [7.1, 51.1], [7, 51]]],
+        },
+    }
+    bad = {
+        "type": "Feature",
+        "properties": {"number": 2, "name": "Süd"},
+        "geometry": {"type": "Point", "coordinates": [7, 51]},
+    }
     with pytest.raises(CommandError, match=r"feature 2 \(Süd\).*Polygon.*Nothing was changed"):
         call_command("load_districts", str(_write(tmp_path, [good, bad])), verbosity=0)
     assert District.objects.count() == 0
@@ -92,12 +105,22 @@ def test_unreadable_files_are_explained(db, tmp_path, content, message):
 
 
 def test_another_city_loads_its_own_file_and_replaces(districts, tmp_path):
-    square = {"type": "Polygon", "coordinates": [[[6.9, 50.9], [7.0, 50.9], [7.0, 51.0],
-                                                  [6.9, 51.0], [6.9, 50.9]]]}
-    path = _write(tmp_path, [{"type": "Feature", "properties": {"nr": 1, "bezirk": "Mitte"},
-                              "geometry": square}])
-    call_command("load_districts", str(path), number_property="nr", name_property="bezirk",
-                 replace=True, verbosity=0)
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[6.9, 50.9], [7.0, 50.9], [7.0, 51.0], [6.9, 51.0], [6.9, 50.9]]],
+    }
+    path = _write(
+        tmp_path,
+        [{"type": "Feature", "properties": {"nr": 1, "bezirk": "Mitte"}, "geometry": square}],
+    )
+    call_command(
+        "load_districts",
+        str(path),
+        number_property="nr",
+        name_property="bezirk",
+        replace=True,
+        verbosity=0,
+    )
     assert list(District.objects.values_list("name", flat=True)) == ["Mitte"]
     assert district_for_point(50.95, 6.95).name == "Mitte"
     assert district_for_point(51.5178, 7.4592) is None
@@ -105,9 +128,16 @@ def test_another_city_loads_its_own_file_and_replaces(districts, tmp_path):
 
 # The pure index: a grid of unit squares, every point is found in the square that holds it.
 GRID = [
-    Area(key=(x, y), order=x * 10 + y, geometry={"type": "Polygon", "coordinates": [[
-        [x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]})
-    for x in range(3) for y in range(3)
+    Area(
+        key=(x, y),
+        order=x * 10 + y,
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]],
+        },
+    )
+    for x in range(3)
+    for y in range(3)
 ]
 INDEX = AreaIndex(GRID)
 

@@ -24,10 +24,13 @@ def test_german_is_the_default(client, db):
     assert "Anmelden" in response.content.decode()
 
 
-@pytest.mark.parametrize(("prefix", "lang", "direction", "word"), [
-    ("/en/", "en", "ltr", "Log in"),
-    ("/ar/", "ar", "rtl", "تسجيل الدخول"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "lang", "direction", "word"),
+    [
+        ("/en/", "en", "ltr", "Log in"),
+        ("/ar/", "ar", "rtl", "تسجيل الدخول"),
+    ],
+)
 def test_other_languages_by_prefix(client, db, prefix, lang, direction, word):
     response = client.get(prefix)
     assert f'lang="{lang}"' in html_tag(response)
@@ -51,20 +54,28 @@ def test_every_language_is_offered_on_every_page(client, db):
             assert f'hreflang="{code}"' in body and name in body, (url, code)
 
 
-@pytest.mark.parametrize("code", [code for code, _name in settings.ALL_INTERFACE_LANGUAGES.items()
-                                  if code != "en" and (LOCALE / code).exists()])
+@pytest.mark.parametrize(
+    "code",
+    [
+        code
+        for code, _name in settings.ALL_INTERFACE_LANGUAGES.items()
+        if code != "en" and (LOCALE / code).exists()
+    ],
+)
 def test_each_catalogue_is_complete_and_compiled(code):
     po = polib.pofile(str(LOCALE / code / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or e.fuzzy)]
     assert missing == [], f"{code}: {len(missing)} untranslated, e.g. {missing[:5]}"
-    mo = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(LOCALE / code / "LC_MESSAGES"
-                                                              / "django.mo"))}
+    mo = {
+        (e.msgctxt, e.msgid): e
+        for e in polib.mofile(str(LOCALE / code / "LC_MESSAGES" / "django.mo"))
+    }
     for entry in po.translated_entries():
         compiled = mo.get((entry.msgctxt, entry.msgid))
         assert compiled is not None, f"{code}: .mo is older than .po ({entry.msgid!r})"
-        assert (compiled.msgstr, compiled.msgstr_plural) == (
-            entry.msgstr, entry.msgstr_plural
-        ), f"{code}: .mo is older than .po ({entry.msgid!r}); run make messages"
+        assert (compiled.msgstr, compiled.msgstr_plural) == (entry.msgstr, entry.msgstr_plural), (
+            f"{code}: .mo is older than .po ({entry.msgid!r}); run make messages"
+        )
 
 
 @pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES if code != "en"])

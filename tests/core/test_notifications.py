@@ -25,11 +25,13 @@ def test_it_sends_through_the_task_backend():
     assert mail.outbox[0].subject == "Hallo"
 
 
-@pytest.mark.parametrize(("language", "word"), [("de", "Anmelden"), ("ar", "تسجيل الدخول"),
-                                                (None, "Anmelden")])
+@pytest.mark.parametrize(
+    ("language", "word"), [("de", "Anmelden"), ("ar", "تسجيل الدخول"), (None, "Anmelden")]
+)
 def test_notify_renders_in_the_recipients_language(notice_template, language, word):
-    notify(to=["bob@example.org"], template=notice_template, context={"name": "Bob"},
-           language=language)
+    notify(
+        to=["bob@example.org"], template=notice_template, context={"name": "Bob"}, language=language
+    )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["bob@example.org"]
     assert mail.outbox[0].subject == word

@@ -19,8 +19,10 @@ def test_it_sends_a_link_that_sets_a_new_password(client, bob):
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
     new_password = "Neues-Passwort-2026"
-    response = client.post(form_page.redirect_chain[-1][0],
-                           {"new_password1": new_password, "new_password2": new_password})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
     assert response.headers["Location"] == reverse("core:password_reset_complete")
     assert User.objects.get(pk=bob.pk).check_password(new_password)
 

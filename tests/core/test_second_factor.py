@@ -19,8 +19,16 @@ def test_it_asks_staff_for_the_second_factor_after_the_password(client, alice):
     assert response.headers["Location"].startswith(reverse("core:second_factor"))
 
 
-@pytest.mark.parametrize("url_name", ["core:staff_dashboard", "core:staff_audit", "admin:index",
-                                      "admin:core_user_changelist", "core:account"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "core:staff_dashboard",
+        "core:staff_audit",
+        "admin:index",
+        "admin:core_user_changelist",
+        "core:account",
+    ],
+)
 def test_it_keeps_staff_out_until_the_code_is_entered(client, alice, url_name):
     log_in(client, "alice")
     response = client.get(reverse(url_name))
@@ -29,9 +37,7 @@ def test_it_keeps_staff_out_until_the_code_is_entered(client, alice, url_name):
     assert location.startswith((reverse("core:second_factor"), reverse("admin:login")))
     # The admin's own log-in page sends them on to the same second-factor page.
     if location.startswith(reverse("admin:login")):
-        assert client.get(location).headers["Location"].startswith(
-            reverse("core:second_factor")
-        )
+        assert client.get(location).headers["Location"].startswith(reverse("core:second_factor"))
 
 
 def test_it_lets_staff_in_with_the_right_code(client, alice):

@@ -14,20 +14,27 @@ ROOT = Path(settings.BASE_DIR)
 
 def run_check_deploy(tmp_path, **extra_env):
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS"}
     }
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "teilhabe.settings",
-        "SECRET_KEY": "x7Gm-very-long-random-production-secret-key-0123456789-abcdefghij",
-        "ALLOWED_HOSTS": "teilhabe.example.org",
-        "HTTPS": "true",
-        "VAR_DIR": str(tmp_path),
-        **extra_env,
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "teilhabe.settings",
+            "SECRET_KEY": "x7Gm-very-long-random-production-secret-key-0123456789-abcdefghij",
+            "ALLOWED_HOSTS": "teilhabe.example.org",
+            "HTTPS": "true",
+            "VAR_DIR": str(tmp_path),
+            **extra_env,
+        }
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -45,7 +52,9 @@ def test_debug_in_production_is_reported(tmp_path):
 def test_local_defaults_are_safe():
     assert settings.DEBUG is False
     assert settings.DATABASES["default"]["ENGINE"] in {
-        "django.db.backends.sqlite3", "django.db.backends.postgresql"}
+        "django.db.backends.sqlite3",
+        "django.db.backends.postgresql",
+    }
     assert len(settings.SECRET_KEY) >= 50
 
 

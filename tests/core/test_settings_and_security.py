@@ -16,7 +16,7 @@ def run_check_deploy(tmp_path, **extra_env):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if key not in {"DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         {

@@ -143,7 +143,7 @@ ALL_INTERFACE_LANGUAGES = {
 }
 LANGUAGES = [
     (code, ALL_INTERFACE_LANGUAGES[code])
-    for code in env_list("INTERFACE_LANGUAGES", "de,en,ar")
+    for code in env_list("INTERFACE_LANGUAGES", ",".join(ALL_INTERFACE_LANGUAGES))
     if code in ALL_INTERFACE_LANGUAGES
 ]
 LOCALE_PATHS = [BASE_DIR / "teilhabe" / "locale"]

@@ -8,12 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
 from teilhabe.core import roles, services
 from teilhabe.core.forms import QueuedPasswordResetForm, TokenForm
+from teilhabe.core.i18n import url_in_language
 from teilhabe.core.permissions import is_verified, login_required
 
 
@@ -22,12 +24,24 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return candidate
+        # A link shared in one language keeps the visitor in the language they chose here.
+        return url_in_language(candidate, get_language())
     return default
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # No autofocus: it skips the skip link and navigation for screen-reader users and
+        # opens the phone keyboard over the page.
+        form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return url_in_language(url, get_language()) if url else url
 
     def form_valid(self, form):
         super().form_valid(form)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from tests.conftest import PASSWORD
+
 LOCALE = Path(settings.BASE_DIR) / "teilhabe" / "locale"
 
 
@@ -29,6 +31,8 @@ def test_german_is_the_default(client, db):
     [
         ("/en/", "en", "ltr", "Log in"),
         ("/ar/", "ar", "rtl", "تسجيل الدخول"),
+        ("/fa/", "fa", "rtl", "ورود"),
+        ("/uk/", "uk", "ltr", "Увійти"),
     ],
 )
 def test_other_languages_by_prefix(client, db, prefix, lang, direction, word):
@@ -91,3 +95,10 @@ def test_vocabulary_names_follow_the_interface_language(reference_data):
         assert Language.objects.get(code="ti").label == "Tigrinya"
     with translation.override("en"):
         assert ActionField.objects.get(number=1).label == "Education"
+
+
+def test_after_log_in_the_visitor_stays_in_their_language(client, bob):
+    response = client.post(
+        "/ar/accounts/login/?next=/accounts/", {"username": "bob", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/ar/accounts/"

@@ -41,3 +41,17 @@ def test_notify_renders_in_the_recipients_language(notice_template, language, wo
 def test_notify_without_recipients_sends_nothing(notice_template):
     notify(to=["", ""], template=notice_template, context={})
     assert mail.outbox == []
+
+
+def test_in_production_the_database_queue_and_its_worker_send_it(db, settings):
+    """TASKS_BACKEND=database: the e-mail waits in the database until db_worker runs."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_email.enqueue(to=["a@example.org"], subject="Später", body="Text")
+    assert mail.outbox == []
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+    assert [m.subject for m in mail.outbox] == ["Später"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

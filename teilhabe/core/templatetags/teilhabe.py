@@ -2,10 +2,10 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 from teilhabe.core import roles
+from teilhabe.core.i18n import url_in_language
 
 register = template.Library()
 
@@ -27,7 +27,11 @@ def language_links(context) -> list[LanguageLink]:
     current = get_language()
     return [
         LanguageLink(
-            code, name, translate_url(path, code), code == current, get_language_info(code)["bidi"]
+            code,
+            name,
+            url_in_language(path, code),
+            code == current,
+            get_language_info(code)["bidi"],
         )
         for code, name in settings.LANGUAGES
     ]

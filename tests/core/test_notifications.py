@@ -43,7 +43,10 @@ def test_notify_without_recipients_sends_nothing(notice_template):
     assert mail.outbox == []
 
 
-def test_in_production_the_database_queue_and_its_worker_send_it(db, settings):
+# transaction=True: the worker closes database connections between tasks, as it should in
+# production, which would break a test wrapped in one open transaction (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
+def test_in_production_the_database_queue_and_its_worker_send_it(settings):
     """TASKS_BACKEND=database: the e-mail waits in the database until db_worker runs."""
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult

@@ -4,6 +4,7 @@ Every variable is listed in README.md. Locally nothing needs to be set: SQLite, 
 immediate background tasks and a generated secret key in var/.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,9 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # only for its Swagger UI files: /api/docs served from here (CSP)
     "teilhabe.core",
+    "teilhabe.offers",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:account"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "offers:map"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Brute-force protection: after AXES_FAILURE_LIMIT failures for one user name from one address
@@ -154,7 +157,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Set in production (collectstatic writes there); locally WhiteNoise serves from the app folders.
 STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else None
-STATICFILES_DIRS = [BASE_DIR / "teilhabe" / "static"]
+# Leaflet (the map) comes from the django-leaflet package. Only its static files are used: the
+# app itself is not installed, because its admin module imports GeoDjango, which needs GDAL.
+STATICFILES_DIRS = [
+    BASE_DIR / "teilhabe" / "static",
+    Path(find_spec("leaflet").origin).parent / "static",
+]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -166,6 +174,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = STATIC_ROOT is None
+
+# Cache: shared by all processes of one installation (files in var/cache), so a change seen by
+# one gunicorn worker is seen by all; CACHE_URL-style back-ends can replace it later.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),
+    }
+}
 
 # E-mail: printed to the console unless EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -194,10 +211,19 @@ TASKS = {
 
 # Map tiles: any XYZ tile server; OpenStreetMap by default.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Where the map starts before it fits itself to the markers (Dortmund's centre by default).
+MAP_CENTRE = tuple(float(part) for part in env_list("MAP_CENTRE", "51.5136,7.4653"))
+MAP_ZOOM = env_int("MAP_ZOOM", 12)
 MAP_TILE_ATTRIBUTION = env_str(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+
+# Offer map: reminder after N days without confirmation, off the map after M days; how long the
+# one-click "still current" link in the reminder stays valid.
+OFFERS_REMIND_AFTER_DAYS = env_int("OFFERS_REMIND_AFTER_DAYS", 180)
+OFFERS_REMOVE_AFTER_DAYS = env_int("OFFERS_REMOVE_AFTER_DAYS", 270)
+OFFERS_CONFIRM_LINK_DAYS = env_int("OFFERS_CONFIRM_LINK_DAYS", 90)
 
 # Security. HTTPS=true behind a TLS-terminating reverse proxy switches on secure cookies,
 # HSTS and the redirect; with it `manage.py check --deploy` reports nothing.

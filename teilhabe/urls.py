@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from teilhabe.api import api
 from teilhabe.core.views import healthz
 
 # German pages have no prefix (/), the other interface languages do (/ar/, /en/), so a link
@@ -9,7 +10,9 @@ from teilhabe.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     *i18n_patterns(
+        path("", include("teilhabe.offers.urls")),
         path("", include("teilhabe.core.urls")),
         prefix_default_language=False,
     ),

@@ -22,6 +22,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def memory_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     # A request to /ar/ activates Arabic in this thread; without a reset, the next test's
     # reverse() would build Arabic URLs.

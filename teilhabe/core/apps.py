@@ -13,11 +13,15 @@ class CoreConfig(AppConfig):
         from teilhabe.core import audit
 
         audit.register_personal_data_models()
-        # Groups need the permissions that migrate creates, so roles follow every migrate.
-        post_migrate.connect(_sync_roles, sender=self)
+        # Groups need the permissions that migrate creates for every app, so roles follow
+        # every migrate, once the last app has its permissions.
+        post_migrate.connect(_sync_roles, dispatch_uid="teilhabe-sync-roles")
 
 
 def _sync_roles(sender, **kwargs) -> None:
+    from django.apps import apps
+
     from teilhabe.core import services
 
-    services.roles_sync()
+    if sender is list(apps.get_app_configs())[-1]:
+        services.roles_sync()

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from teilhabe.core import roles, services
 from teilhabe.core.models import Organisation, User
+from teilhabe.core.modules import module_loaders
 
 DORTMUND_DISTRICTS = Path(settings.BASE_DIR) / "data" / "dortmund" / "stadtbezirke.geojson"
 DEMO_PASSWORD = "teilhabe-demo"  # noqa: S105 - published on purpose: demo installations only
@@ -136,6 +137,9 @@ def demo_load(*, with_logins: bool) -> int:
         written += changed
     if with_logins:
         written += _demo_logins_load()
+    # Then each module's reference data and demo records (offers, …), in INSTALLED_APPS order.
+    for loader in module_loaders("reference") + module_loaders("demo"):
+        written += loader()
     return written
 
 

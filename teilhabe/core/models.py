@@ -1,5 +1,7 @@
 """The shared vocabulary of every module: people, organisations, districts, languages, tags."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,8 @@ class Organisation(TimeStamped):
         COMPANY = "company", _("Company")
         OTHER = "other", _("Other")
 
+    # A stable public identifier for open data (HSDS organization.id).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)

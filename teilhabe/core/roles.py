@@ -38,12 +38,22 @@ _VOCABULARY = tuple(
     for action in ("add", "change", "delete", "view")
 )
 
+_OFFER_MAP = (
+    *(
+        f"offers.{action}_{model}"
+        for model in ("offer", "category", "offertranslation", "weeklyslot", "oneoffdate")
+        for action in ("add", "change", "delete", "view")
+    ),
+    "offers.view_dailyviews",
+)
+
 STAFF = Role(
     "staff",
     _("Centre staff"),
     _("Staff of the integration centre: manage the shared vocabulary, accounts and every module."),
     permissions=(
         *_VOCABULARY,
+        *_OFFER_MAP,
         "core.view_user",
         "core.add_user",
         "core.change_user",

@@ -6,7 +6,6 @@ from teilhabe.core import account_views, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/", account_views.account, name="account"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

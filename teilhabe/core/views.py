@@ -1,4 +1,4 @@
-"""Public home page, staff pages and the health check. Thin: reads come from queries/audit."""
+"""Staff pages and the health check. Thin: reads come from queries/audit."""
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -8,18 +8,6 @@ from django.shortcuts import render
 from teilhabe.core import audit
 from teilhabe.core.models import ActionField, District, Language, Organisation, TargetGroup, User
 from teilhabe.core.permissions import staff_required
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {
-            "district_count": District.objects.count(),
-            "language_count": Language.objects.count(),
-            "organisation_count": Organisation.objects.filter(is_active=True).count(),
-        },
-    )
 
 
 @staff_required

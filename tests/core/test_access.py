@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from teilhabe.core import roles
+from teilhabe.core.models import Organisation, User
 from tests.conftest import login_verified, make_user
 
 ANONYMOUS = "anonymous"
@@ -17,10 +18,53 @@ EVERYONE = set(PRINCIPALS)
 LOGGED_IN = EVERYONE - {ANONYMOUS}
 STAFF_ONLY = {roles.STAFF.slug}
 
-# (url name, kwargs, method, who is allowed)
+MAINTAINERS = {roles.ORGANISATION_MEMBER.slug, roles.STAFF.slug}
+
+
+def _offer_of_own_organisation(user, **fields):
+    """An offer of an organisation that the user acts for if they hold the organisation-member
+    role (an offer of another organisation is refused: tests/offers/test_manage_isolation.py)."""
+    from teilhabe.core.services import membership_add
+    from teilhabe.offers.models import Category, Offer
+
+    organisation = Organisation.objects.create(name="Sprachcafé Süd", slug="sprachcafe-sued")
+    if user is not None and roles.has_role(user, roles.ORGANISATION_MEMBER):
+        membership_add(user=user, organisation=organisation)
+    category = Category.objects.create(slug="treffpunkte", name="Treffpunkte")
+    return Offer.objects.create(
+        organisation=organisation, category=category, title="Sprachcafé", **fields
+    )
+
+
+def _offer(**fields):
+    """kwargs for a URL with an offer's pk, made when the row is tested (see test_access)."""
+    place = {"latitude": 51.51, "longitude": 7.46}
+    return lambda user: {"pk": _offer_of_own_organisation(user, **place, **fields).pk}
+
+
+def _confirm_token(user) -> dict:
+    from teilhabe.offers.services import confirmation_token
+
+    offer = _offer_of_own_organisation(user, status="published", latitude=51.51, longitude=7.46)
+    return {"token": confirmation_token(offer)}
+
+
+def _about_public_offer(to_kwargs):
+    """kwargs for a URL of the public API about a published offer (made when tested)."""
+    place = {"latitude": 51.51, "longitude": 7.46}
+    return lambda user: to_kwargs(_offer_of_own_organisation(user, status="published", **place))
+
+
+def _hsds_id(kind: str):
+    from teilhabe.offers.hsds import sub_id
+
+    return _about_public_offer(lambda offer: {"id": sub_id(offer.uuid, kind)})
+
+
+# (url name, kwargs, method, who is allowed). kwargs may be a callable taking the logged-in
+# user (None for anonymous) that creates what the URL needs, e.g. an offer, and returns kwargs.
 ACCESS_TABLE = [
     ("healthz", {}, "get", EVERYONE),
-    ("core:home", {}, "get", EVERYONE),
     ("core:login", {}, "get", EVERYONE),
     ("core:logout", {}, "post", EVERYONE),
     ("core:password_reset", {}, "get", EVERYONE),
@@ -32,6 +76,56 @@ ACCESS_TABLE = [
     ("core:staff_dashboard", {}, "get", STAFF_ONLY),
     ("core:staff_audit", {}, "get", STAFF_ONLY),
     ("admin:index", {}, "get", STAFF_ONLY),
+    ("offers:map", {}, "get", EVERYONE),
+    ("offers:geojson", {}, "get", EVERYONE),
+    ("offers:detail", _offer(status="published"), "get", EVERYONE),
+    ("offers:print", _offer(status="published"), "get", EVERYONE),
+    ("offers:embed", {}, "get", EVERYONE),
+    ("offers:mine", {}, "get", MAINTAINERS),
+    ("offers:create", {}, "get", MAINTAINERS),
+    ("offers:edit", _offer(), "get", MAINTAINERS),
+    ("offers:submit", _offer(), "post", MAINTAINERS),
+    ("offers:archive", _offer(), "post", MAINTAINERS),
+    (
+        "offers:translation_edit",
+        lambda user: {**_offer()(user), "language": "en"},
+        "get",
+        MAINTAINERS,
+    ),
+    ("offers:confirm", _confirm_token, "get", EVERYONE),
+    ("offers:review_queue", {}, "get", STAFF_ONLY),
+    ("offers:review", _offer(status="review"), "get", STAFF_ONLY),
+    ("offers:stale", {}, "get", STAFF_ONLY),
+    ("offers:statistics", {}, "get", STAFF_ONLY),
+    # The open-data API is public and read-only (tests/offers/test_api*.py, test_hsds*.py).
+    ("api:api-root", {}, "get", EVERYONE),
+    ("api:index", {}, "get", EVERYONE),
+    ("api:openapi-json", {}, "get", EVERYONE),
+    ("api:openapi-view", {}, "get", EVERYONE),
+    ("api:offers", {}, "get", EVERYONE),
+    ("api:offers_geojson", {}, "get", EVERYONE),
+    ("api:offer", _about_public_offer(lambda offer: {"id": offer.pk}), "get", EVERYONE),
+    ("api:hsds_root", {}, "get", EVERYONE),
+    ("api:hsds_services", {}, "get", EVERYONE),
+    ("api:hsds_service", _about_public_offer(lambda o: {"id": str(o.uuid)}), "get", EVERYONE),
+    ("api:hsds_organizations", {}, "get", EVERYONE),
+    (
+        "api:hsds_organization",
+        _about_public_offer(lambda offer: {"id": str(offer.organisation.uuid)}),
+        "get",
+        EVERYONE,
+    ),
+    ("api:hsds_service_at_locations", {}, "get", EVERYONE),
+    ("api:hsds_service_at_location", _hsds_id("service_at_location"), "get", EVERYONE),
+    ("api:hsds_taxonomies", {}, "get", EVERYONE),
+    ("api:hsds_taxonomy", {"id": "efc58c31-5183-540c-88d7-6b1663a9e21e"}, "get", EVERYONE),
+    ("api:hsds_taxonomy_terms", {}, "get", EVERYONE),
+    (
+        "api:hsds_taxonomy_term",
+        _about_public_offer(lambda offer: {"id": str(offer.category.uuid)}),
+        "get",
+        EVERYONE,
+    ),
 ]
 
 # The admin's own pages are guarded by its site as a whole; admin:index stands for them.
@@ -91,6 +185,8 @@ def _was_allowed(response) -> bool:
 )
 def test_access(client, db, principal, url_name, kwargs, method, allowed):
     client = _client_for(client, principal)
+    if callable(kwargs):
+        kwargs = kwargs(User.objects.filter(username=f"user-{principal}").first())
     response = getattr(client, method)(reverse(url_name, kwargs=kwargs))
     expected = principal in allowed
     assert _was_allowed(response) is expected, (

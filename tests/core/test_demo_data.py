@@ -15,7 +15,7 @@ def snapshot() -> dict:
     return {
         model._meta.label: sorted(map(repr, model._default_manager.values()))
         for model in apps.get_models()
-        if model._meta.app_label in {"core", "auth", "otp_totp", "auditlog"}
+        if model._meta.app_label in {"core", "auth", "otp_totp", "auditlog", "offers"}
     }
 
 

@@ -52,7 +52,7 @@ def test_the_switcher_links_to_the_same_page_in_each_language(client, db):
 
 
 def test_every_language_is_offered_on_every_page(client, db):
-    for url in [reverse("core:home"), reverse("core:login"), reverse("core:password_reset")]:
+    for url in [reverse("offers:map"), reverse("core:login"), reverse("core:password_reset")]:
         body = client.get(url).content.decode()
         for code, name in settings.LANGUAGES:
             assert f'hreflang="{code}"' in body and name in body, (url, code)

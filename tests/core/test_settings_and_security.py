@@ -59,7 +59,7 @@ def test_local_defaults_are_safe():
 
 
 def test_pages_carry_a_strict_content_security_policy(client, db):
-    policy = client.get(reverse("core:home")).headers["Content-Security-Policy"]
+    policy = client.get(reverse("offers:map")).headers["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]+)", policy).group(1)
     assert script_src.split() == ["'self'"]
     assert "unsafe-inline" not in policy

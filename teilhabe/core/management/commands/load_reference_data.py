@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from teilhabe.core import services
+from teilhabe.core.modules import module_loaders
 
 
 class Command(BaseCommand):
@@ -9,4 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         services.roles_sync()
         written = services.reference_data_load()
+        for loader in module_loaders("reference"):
+            written += loader()
         self.stdout.write(f"Reference data: {written} rows written.")

@@ -12,6 +12,7 @@ For 150, 10,000 and 100,000 offers (SQLite in a temporary folder; PostgreSQL in 
       (1.6 Mbit/s down, 150 ms round trip).
 
 Usage: .venv/bin/python bench/offers.py [--sizes 150,10000,100000] [--seconds 5] [--clients 8]
+       [--databases sqlite,postgresql]   (make bench runs it with the defaults)
 """
 
 import argparse
@@ -387,10 +388,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="150,10000,100000")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--databases",
+        default="",
+        help="sqlite,postgresql (default: SQLite, and PostgreSQL if DATABASE_URL)",
+    )
     args = parser.parse_args()
     kinds = ["sqlite"]
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         kinds.append("postgresql")
+    if args.databases:
+        kinds = [kind for kind in kinds if kind in args.databases.split(",")]
     print(
         f"bench/offers.py — gunicorn 2 workers, {args.clients} keep-alive clients, "
         f"{args.seconds:g} s per measurement, {os.cpu_count()} CPUs"

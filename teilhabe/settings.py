@@ -274,5 +274,7 @@ LOGGING = {
         # Request logs carry URLs and user names; keep them at warning level.
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One line per e-mail task is noise on the console; failures are still logged.
+        "django_tasks": {"level": "WARNING"},
     },
 }

@@ -15,10 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Links in e-mails and the API point at this local server.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export TEILHABE_DEMO = 1
 run: install
 	$(PY) manage.py migrate --noinput
-	TEILHABE_DEMO=1 $(PY) manage.py load_demo
-	TEILHABE_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

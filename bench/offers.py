@@ -1,7 +1,8 @@
 """Benchmark of the offer map: prints figures, passes or fails nothing.
 
-For 150, 10,000 and 100,000 offers (SQLite in a temporary folder; PostgreSQL in a fresh database
-`<name>_bench` when DATABASE_URL points at a PostgreSQL server), served by gunicorn with 2 workers:
+For 150, 10,000 and 100,000 offers (SQLite in a temporary folder; PostgreSQL in a fresh
+database `<name>_bench_<pid>` when DATABASE_URL points at a PostgreSQL server), served by
+gunicorn with 2 workers:
 
   (a) the whole-city GeoJSON (/offers.geojson): p50/p95 latency and requests/s under concurrent
       load, and the same for the identical bytes served as a static file by the same server
@@ -124,7 +125,7 @@ def database(kind: str):
         env.pop("DATABASE_URL", None)
     else:
         url = urlsplit(os.environ["DATABASE_URL"])
-        name = url.path.lstrip("/") + "_bench"
+        name = f"{url.path.lstrip('/')}_bench_{os.getpid()}"  # two runs never share one
         import psycopg
 
         admin_url = urlunsplit(

@@ -83,10 +83,16 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in var/ unless DATABASE_URL points elsewhere (postgres://user:pw@host/db).
+_DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'teilhabe.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'teilhabe.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        # A server database keeps connections open (a new authenticated connection per request
+        # costs more than most queries); health checks drop broken ones before use.
+        conn_max_age=env_int(
+            "DATABASE_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -4,8 +4,7 @@ Thin views: every change of state goes through `services`, permission reads thro
 An offer of another organisation answers 404 (its existence is not revealed), on GET and POST.
 """
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,57 +30,9 @@ from teilhabe.offers.forms import (
 from teilhabe.offers.models import DailyViews, Offer
 
 maintainer_required = role_required(roles.ORGANISATION_MEMBER, roles.STAFF)
-RECENT_DAYS = 30
 
 
 # --- What a maintainer sees ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class State:
-    """How an offer stands, in the words its organisation reads: a code for styling, a label,
-    and the reason when it was rejected."""
-
-    code: str
-    label: str
-    reason: str = ""
-
-
-def offer_state(offer: Offer) -> State:
-    """The state of an offer (or of a pending change) as its organisation sees it."""
-    if offer.status == Offer.Status.ARCHIVED:
-        return State("archived", _("Archived"))
-    if offer.revision_of_id is not None:
-        if offer.status == Offer.Status.REVIEW:
-            return State("change-review", _("Published; change in review"))
-        if offer.rejection_reason:
-            return State("rejected", _("Published; change rejected"), offer.rejection_reason)
-        return State("change-draft", _("Published; change not yet sent for review"))
-    if offer.status == Offer.Status.DRAFT:
-        if offer.rejection_reason:
-            return State("rejected", _("Rejected"), offer.rejection_reason)
-        return State("draft", _("Draft"))
-    if offer.status == Offer.Status.REVIEW:
-        return State("review", _("In review"))
-    pending = next(iter(offer.revisions.all()), None)
-    if pending is not None:
-        return offer_state(pending)
-    if offer.left_map_at is not None:
-        return State("off-map", _("Off the map: not confirmed in time"))
-    if offer.reminder_sent_at is not None:
-        return State("reminded", _("Published; please confirm that it is still current"))
-    return State("published", _("Published"))
-
-
-def _view_counts(offer_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
-    """offer id → (views in the last 30 days, views in total)."""
-    since = today - timedelta(days=RECENT_DAYS - 1)
-    rows = (
-        DailyViews.objects.filter(offer_id__in=offer_ids)
-        .values("offer_id")
-        .annotate(total=Sum("count"), recent=Sum("count", filter=Q(day__gte=since)))
-    )
-    return {row["offer_id"]: (row["recent"] or 0, row["total"] or 0) for row in rows}
 
 
 def _offer_for(user, pk: int) -> Offer:
@@ -143,11 +93,11 @@ def my_offers(request: HttpRequest) -> HttpResponse:
         .prefetch_related("revisions")
         .order_by("organisation__name", "title")
     )
-    counts = _view_counts([offer.pk for offer in offers], timezone.localdate())
+    counts = queries.view_counts([offer.pk for offer in offers], timezone.localdate())
     rows = [
         {
             "offer": offer,
-            "state": offer_state(offer),
+            "state": queries.offer_state(offer),
             "pending": next(iter(offer.revisions.all()), None),
             "views": counts.get(offer.pk, (0, 0)),
         }
@@ -160,7 +110,7 @@ def my_offers(request: HttpRequest) -> HttpResponse:
             "rows": [row for row in rows if row["offer"].status != Offer.Status.ARCHIVED],
             "archived": [row for row in rows if row["offer"].status == Offer.Status.ARCHIVED],
             "organisations": queries.organisations_for(request.user),
-            "recent_days": RECENT_DAYS,
+            "recent_days": queries.RECENT_DAYS,
         },
     )
 
@@ -212,7 +162,7 @@ def _offer_form_page(request: HttpRequest, offer: Offer) -> HttpResponse:
             "slots": slots,
             "dates": dates,
             "has_errors": has_errors,
-            "state": None if creating else offer_state(offer),
+            "state": None if creating else queries.offer_state(offer),
             "translations": [] if creating else _translation_rows(offer),
             "has_organisations": organisations.exists(),
         },
@@ -251,7 +201,7 @@ def _status_page(request: HttpRequest, offer: Offer) -> HttpResponse:
         "offers/manage/status.html",
         {
             "offer": offer,
-            "state": offer_state(offer),
+            "state": queries.offer_state(offer),
             "can_change": _is_published_original(offer),
             "translations": _translation_rows(offer),
         },
@@ -386,74 +336,12 @@ def offer_confirm(request: HttpRequest, token: str) -> HttpResponse:
 # --- Staff: review, stale offers, statistics --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Difference:
-    label: str
-    published: str
-    change: str
-
-
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
-
-
-def differences(change: Offer) -> list[Difference]:
-    """What a pending change alters in the published offer, field by field."""
-    published = change.revision_of
-    found: list[Difference] = []
-    for name in services.CONTENT_FIELDS:
-        field = Offer._meta.get_field(name.removesuffix("_id"))
-        if getattr(published, name) == getattr(change, name):
-            continue
-        if field.choices:
-            old = getattr(published, f"get_{field.name}_display")()
-            new = getattr(change, f"get_{field.name}_display")()
-        else:
-            old, new = getattr(published, field.name), getattr(change, field.name)
-        found.append(Difference(capfirst(field.verbose_name), _shown(old), _shown(new)))
-
-    def listed(offer: Offer, relation: str) -> str:
-        return ", ".join(sorted(str(item) for item in getattr(offer, relation).all()))
-
-    for relation, label in (
-        ("target_groups", _("Target groups")),
-        ("languages", _("Languages spoken")),
-        ("weekly_slots", _("Weekly opening hours")),
-        ("dates", _("Dates")),
-    ):
-        old, new = listed(published, relation), listed(change, relation)
-        if old != new:
-            found.append(Difference(label, _shown(old), _shown(new)))
-    names = dict(settings.LANGUAGES)
-    old_texts = {t.language: t for t in published.translations.all()}
-    new_texts = {t.language: t for t in change.translations.all()}
-    for code in sorted(old_texts.keys() | new_texts.keys()):
-        old_text, new_text = old_texts.get(code), new_texts.get(code)
-
-        def text(translation) -> str:
-            if translation is None:
-                return ""
-            flag = f" ({_('machine-translated')})" if translation.machine_translated else ""
-            return f"{translation.title}{flag}\n{translation.description}".strip()
-
-        if text(old_text) != text(new_text):
-            label = _("Translation: %(language)s") % {"language": names.get(code, code)}
-            found.append(Difference(label, _shown(text(old_text)), _shown(text(new_text))))
-    return found
-
-
 @staff_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     items = [
         {
             "offer": offer,
-            "differences": differences(offer) if offer.revision_of_id else None,
+            "differences": queries.differences(offer) if offer.revision_of_id else None,
         }
         for offer in queries.review_queue().select_related("submitted_by")
     ]
@@ -493,8 +381,8 @@ def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
         "offers/manage/review.html",
         {
             "offer": offer,
-            "state": offer_state(offer),
-            "differences": differences(offer) if offer.revision_of_id else None,
+            "state": queries.offer_state(offer),
+            "differences": queries.differences(offer) if offer.revision_of_id else None,
             "reject_form": reject_form,
             "translations": [t for t in offer.translations.all()],
             "language_names": dict(settings.LANGUAGES),
@@ -536,13 +424,13 @@ def stale_offers(request: HttpRequest) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     """Map views per day for the last 30 days and the most viewed offers."""
     today = timezone.localdate()
-    since = today - timedelta(days=RECENT_DAYS - 1)
+    since = today - timedelta(days=queries.RECENT_DAYS - 1)
     per_day = dict(
         DailyViews.objects.filter(offer__isnull=True, day__gte=since).values_list("day", "count")
     )
     days = [
         (today - timedelta(days=n), per_day.get(today - timedelta(days=n), 0))
-        for n in range(RECENT_DAYS)
+        for n in range(queries.RECENT_DAYS)
     ]
     map_total = (
         DailyViews.objects.filter(offer__isnull=True).aggregate(total=Sum("count"))["total"] or 0
@@ -565,7 +453,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "map_recent": sum(count for _day, count in days),
             "map_total": map_total,
             "top": top,
-            "recent_days": RECENT_DAYS,
+            "recent_days": queries.RECENT_DAYS,
             "on_map": Offer.objects.public().count(),
             "in_review": Offer.objects.filter(status=Offer.Status.REVIEW).count(),
         },

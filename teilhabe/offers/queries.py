@@ -1,14 +1,18 @@
-"""Reusable reads of offers: the public filters shared by the map, the list and the API."""
+"""Reusable reads of offers: the public filters shared by the map, the list and the API; how an
+offer stands for its organisation; what a pending change alters; view counts."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from teilhabe.core import roles
 from teilhabe.core.models import Organisation
-from teilhabe.offers.models import Offer, OfferTranslation, OneOffDate, WeeklySlot
+from teilhabe.offers.models import DailyViews, Offer, OfferTranslation, OneOffDate, WeeklySlot
 
 
 class FilterError(ValueError):
@@ -130,11 +134,11 @@ def is_open_at(offer: Offer, moment: datetime) -> bool:
     for slot in offer.weekly_slots.all():
         if slot.weekday == local.weekday() and slot.opens <= local.time() < slot.closes:
             return True
-    for date in offer.dates.all():
+    for once in offer.dates.all():
         if (
-            date.date == local.date()
-            and (date.starts is None or date.starts <= local.time())
-            and (date.ends is None or local.time() < date.ends)
+            once.date == local.date()
+            and (once.starts is None or once.starts <= local.time())
+            and (once.ends is None or local.time() < once.ends)
         ):
             return True
     return False
@@ -168,3 +172,139 @@ def review_queue() -> QuerySet[Offer]:
         .select_related("organisation", "category", "revision_of")
         .order_by("updated_at")
     )
+
+
+# The fields a revision carries over to the published offer when approved.
+CONTENT_FIELDS = (
+    "organisation_id",
+    "category_id",
+    "title",
+    "description",
+    "is_free",
+    "cost_note",
+    "wheelchair_access",
+    "street",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+    "district_id",
+    "by_appointment",
+    "hours_note",
+    "phone",
+    "email",
+    "website",
+)
+RECENT_DAYS = 30
+
+
+# --- What a maintainer and a reviewer see ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class State:
+    """How an offer stands, in the words its organisation reads: a code for styling, a label,
+    and the reason when it was rejected."""
+
+    code: str
+    label: str
+    reason: str = ""
+
+
+def offer_state(offer: Offer) -> State:
+    """The state of an offer (or of a pending change) as its organisation sees it."""
+    if offer.status == Offer.Status.ARCHIVED:
+        return State("archived", _("Archived"))
+    if offer.revision_of_id is not None:
+        if offer.status == Offer.Status.REVIEW:
+            return State("change-review", _("Published; change in review"))
+        if offer.rejection_reason:
+            return State("rejected", _("Published; change rejected"), offer.rejection_reason)
+        return State("change-draft", _("Published; change not yet sent for review"))
+    if offer.status == Offer.Status.DRAFT:
+        if offer.rejection_reason:
+            return State("rejected", _("Rejected"), offer.rejection_reason)
+        return State("draft", _("Draft"))
+    if offer.status == Offer.Status.REVIEW:
+        return State("review", _("In review"))
+    pending = next(iter(offer.revisions.all()), None)
+    if pending is not None:
+        return offer_state(pending)
+    if offer.left_map_at is not None:
+        return State("off-map", _("Off the map: not confirmed in time"))
+    if offer.reminder_sent_at is not None:
+        return State("reminded", _("Published; please confirm that it is still current"))
+    return State("published", _("Published"))
+
+
+def view_counts(offer_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+    """offer id → (views in the last 30 days, views in total)."""
+    since = today - timedelta(days=RECENT_DAYS - 1)
+    rows = (
+        DailyViews.objects.filter(offer_id__in=offer_ids)
+        .values("offer_id")
+        .annotate(total=Sum("count"), recent=Sum("count", filter=Q(day__gte=since)))
+    )
+    return {row["offer_id"]: (row["recent"] or 0, row["total"] or 0) for row in rows}
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    published: str
+    change: str
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(value)
+
+
+def differences(change: Offer) -> list[Difference]:
+    """What a pending change alters in the published offer, field by field."""
+    published = change.revision_of
+    found: list[Difference] = []
+    for name in CONTENT_FIELDS:
+        field = Offer._meta.get_field(name.removesuffix("_id"))
+        if getattr(published, name) == getattr(change, name):
+            continue
+        if field.choices:
+            old = getattr(published, f"get_{field.name}_display")()
+            new = getattr(change, f"get_{field.name}_display")()
+        else:
+            old, new = getattr(published, field.name), getattr(change, field.name)
+        found.append(Difference(capfirst(field.verbose_name), _shown(old), _shown(new)))
+
+    def listed(offer: Offer, relation: str) -> str:
+        return ", ".join(sorted(str(item) for item in getattr(offer, relation).all()))
+
+    for relation, label in (
+        ("target_groups", _("Target groups")),
+        ("languages", _("Languages spoken")),
+        ("weekly_slots", _("Weekly opening hours")),
+        ("dates", _("Dates")),
+    ):
+        old, new = listed(published, relation), listed(change, relation)
+        if old != new:
+            found.append(Difference(label, _shown(old), _shown(new)))
+    names = dict(settings.LANGUAGES)
+    old_texts = {t.language: t for t in published.translations.all()}
+    new_texts = {t.language: t for t in change.translations.all()}
+    for code in sorted(old_texts.keys() | new_texts.keys()):
+        old_text, new_text = old_texts.get(code), new_texts.get(code)
+
+        def text(translation) -> str:
+            if translation is None:
+                return ""
+            flag = f" ({_('machine-translated')})" if translation.machine_translated else ""
+            return f"{translation.title}{flag}\n{translation.description}".strip()
+
+        if text(old_text) != text(new_text):
+            label = _("Translation: %(language)s") % {"language": names.get(code, code)}
+            found.append(Difference(label, _shown(text(old_text)), _shown(text(new_text))))
+    return found

@@ -16,29 +16,8 @@ from teilhabe.core import roles
 from teilhabe.core.notifications import notify
 from teilhabe.core.queries import district_for_point
 from teilhabe.offers.models import DailyViews, Offer, OfferTranslation, OneOffDate, WeeklySlot
-from teilhabe.offers.queries import can_edit
+from teilhabe.offers.queries import CONTENT_FIELDS, can_edit
 
-# The fields a revision carries over to the published offer when approved.
-CONTENT_FIELDS = (
-    "organisation_id",
-    "category_id",
-    "title",
-    "description",
-    "is_free",
-    "cost_note",
-    "wheelchair_access",
-    "street",
-    "postcode",
-    "city",
-    "latitude",
-    "longitude",
-    "district_id",
-    "by_appointment",
-    "hours_note",
-    "phone",
-    "email",
-    "website",
-)
 CONFIRM_SALT = "teilhabe.offers.still-current"
 
 

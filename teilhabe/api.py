@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from ninja import NinjaAPI, Schema
 
+from teilhabe.funding.api import router as funding_router
+from teilhabe.mediation.api import router as mediation_router
 from teilhabe.offers.api import router as offers_router
 from teilhabe.offers.cache import map_version
 from teilhabe.offers.hsds_api import router as hsds_router
@@ -119,7 +121,11 @@ def index(request: HttpRequest):
     return {key: settings.SITE_URL + reverse(f"api:{name}") for key, name in names.items()}
 
 
+# Only the public, read-only routers are cached: the modules' own routers answer per user.
+for public_router in (offers_router, hsds_router):
+    public_router.add_decorator(public_cache, mode="view")
 api.add_router("/v1/", offers_router)
 api.add_router("/hsds/", hsds_router)
-api.add_decorator(public_cache, mode="view")
+api.add_router("/v1/mediation/", mediation_router)
+api.add_router("/v1/funding/", funding_router)
 api.add_decorator(reject_nul, mode="view")

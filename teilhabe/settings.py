@@ -4,6 +4,8 @@ Every variable is listed in README.md. Locally nothing needs to be set: SQLite, 
 immediate background tasks and a generated secret key in var/.
 """
 
+import os
+import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "ninja",  # only for its Swagger UI files: /api/docs served from here (CSP)
     "teilhabe.core",
     "teilhabe.offers",
+    "teilhabe.mediation",
+    "teilhabe.funding",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+    # Tests use a file, not memory: concurrent requests (live server, threads) need WAL and the
+    # busy timeout, which a shared in-memory database does not honour. One file per process, so
+    # test runs side by side do not meet.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"teilhabe-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -284,3 +294,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Module 2: language-mediator pool (teilhabe.mediation) ------------------------------------
+# (settings of the mediation module go here)
+
+# --- Module 3: funding programmes (teilhabe.funding) -----------------------------------------
+# (settings of the funding module go here)

@@ -14,6 +14,8 @@ urlpatterns = [
     *i18n_patterns(
         path("", include("teilhabe.offers.urls")),
         path("", include("teilhabe.core.urls")),
+        path("", include("teilhabe.mediation.urls")),
+        path("", include("teilhabe.funding.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -47,6 +47,10 @@ _OFFER_MAP = (
     "offers.view_dailyviews",
 )
 
+# Permissions of the later modules, filled in by each module (models it lets staff change).
+_MEDIATION_STAFF: tuple[str, ...] = ()
+_FUNDING_STAFF: tuple[str, ...] = ()
+
 STAFF = Role(
     "staff",
     _("Centre staff"),
@@ -54,6 +58,8 @@ STAFF = Role(
     permissions=(
         *_VOCABULARY,
         *_OFFER_MAP,
+        *_MEDIATION_STAFF,
+        *_FUNDING_STAFF,
         "core.view_user",
         "core.add_user",
         "core.change_user",

@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from teilhabe.core import roles
 from teilhabe.core.models import Organisation, User
 from tests.conftest import login_verified, make_user
+from tests.funding.access_rows import ACCESS_ROWS as FUNDING_ROWS
+from tests.mediation.access_rows import ACCESS_ROWS as MEDIATION_ROWS
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "no_role"
@@ -126,6 +128,8 @@ ACCESS_TABLE = [
         "get",
         EVERYONE,
     ),
+    *MEDIATION_ROWS,
+    *FUNDING_ROWS,
 ]
 
 # The admin's own pages are guarded by its site as a whole; admin:index stands for them.

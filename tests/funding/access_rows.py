@@ -1,0 +1,6 @@
+"""Rows of the access table (tests/core/test_access.py) for the funding module's URLs.
+
+Same shape as there: (url name, kwargs or callable(user) -> kwargs, method, allowed principals).
+"""
+
+ACCESS_ROWS: list[tuple] = []

@@ -58,3 +58,19 @@ def test_in_production_the_database_queue_and_its_worker_send_it(settings):
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
     assert [m.subject for m in mail.outbox] == ["Später"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_attachments_text_and_binary_arrive_intact(notice_template):
+    pdf = b"%PDF-1.7\x00\xff binary"
+    notify(
+        to=["a@example.org"],
+        template=notice_template,
+        context={"name": "Bob"},
+        attachments=[
+            ("termin.ics", "BEGIN:VCALENDAR", "text/calendar"),
+            ("brief.pdf", pdf, "application/pdf"),
+        ],
+    )
+    (message,) = mail.outbox
+    assert message.attachments[0][:2] == ("termin.ics", "BEGIN:VCALENDAR")
+    assert message.attachments[1][:2] == ("brief.pdf", pdf)

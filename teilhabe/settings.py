@@ -302,4 +302,8 @@ LOGGING = {
 # (settings of the mediation module go here)
 
 # --- Module 3: funding programmes (teilhabe.funding) -----------------------------------------
-# (settings of the funding module go here)
+# Uploads and decision letters are private: stored under MEDIA_ROOT/funding-private, which no URL
+# serves; the funding views hand them out only to the organisation and to staff.
+FUNDING_PRIVATE_ROOT = Path(env_str("FUNDING_PRIVATE_ROOT", str(MEDIA_ROOT / "funding-private")))
+FUNDING_UPLOAD_MAX_BYTES = env_int("FUNDING_UPLOAD_MAX_MB", 10) * 1024 * 1024
+FUNDING_UPLOADS_PER_APPLICATION = env_int("FUNDING_UPLOADS_PER_APPLICATION", 20)

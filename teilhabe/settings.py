@@ -299,7 +299,29 @@ LOGGING = {
 }
 
 # --- Module 2: language-mediator pool (teilhabe.mediation) ------------------------------------
-# (settings of the mediation module go here)
+# Requests need this many days' notice (staff may override for one request).
+MEDIATION_LEAD_TIME_DAYS = env_int("MEDIATION_LEAD_TIME_DAYS", 5)
+# A new request is offered to the best candidate at once; off: staff offer (one by one or batch).
+MEDIATION_AUTO_OFFER = env_bool("MEDIATION_AUTO_OFFER", True)
+# An offer not answered within this time moves on to the next candidate.
+MEDIATION_OFFER_ANSWER_HOURS = env_int("MEDIATION_OFFER_ANSWER_HOURS", 24)
+# Minutes between two in-person appointments of one mediator (half before, half after).
+MEDIATION_TRAVEL_BUFFER_MINUTES = env_int("MEDIATION_TRAVEL_BUFFER_MINUTES", 30)
+# No confirmed mediator this many hours before the start: the request is unfilled.
+MEDIATION_UNFILLED_DEADLINE_HOURS = env_int("MEDIATION_UNFILLED_DEADLINE_HOURS", 48)
+# Requesters see the confirmed mediator's first name and contact until this long after the end.
+MEDIATION_CONTACT_VISIBLE_HOURS = env_int("MEDIATION_CONTACT_VISIBLE_HOURS", 24)
+# Expense allowance: per hour (paid in half-hour steps) and per km, in cents.
+MEDIATION_RATE_CENTS_PER_HOUR = env_int("MEDIATION_RATE_CENTS_PER_HOUR", 1500)
+MEDIATION_RATE_CENTS_PER_KM = env_int("MEDIATION_RATE_CENTS_PER_KM", 30)
+# A cancellation by the institution under this many hours before the start is paid: the
+# mediator's travel and the planned time up to the maximum below.
+MEDIATION_LATE_CANCEL_HOURS = env_int("MEDIATION_LATE_CANCEL_HOURS", 24)
+MEDIATION_LATE_CANCEL_MAX_MINUTES = env_int("MEDIATION_LATE_CANCEL_MAX_MINUTES", 120)
+# Fairness in matching counts assignments of the last this many weeks.
+MEDIATION_RECENT_WEEKS = env_int("MEDIATION_RECENT_WEEKS", 8)
+# Mediators who left are anonymised this many days later (expense statements need the name).
+MEDIATION_ANONYMISE_AFTER_DAYS = env_int("MEDIATION_ANONYMISE_AFTER_DAYS", 90)
 
 # --- Module 3: funding programmes (teilhabe.funding) -----------------------------------------
 # Uploads and decision letters are private: stored under MEDIA_ROOT/funding-private, which no URL

@@ -48,7 +48,27 @@ _OFFER_MAP = (
 )
 
 # Permissions of the later modules, filled in by each module (models it lets staff change).
-_MEDIATION_STAFF: tuple[str, ...] = ()
+_MEDIATION_STAFF: tuple[str, ...] = (
+    *(
+        f"mediation.{action}_{model}"
+        for model in (
+            "mediatorprofile",
+            "mediatorlanguage",
+            "availabilitywindow",
+            "absence",
+            "institution",
+            "institutionplace",
+            "requesterprofile",
+            "mediationrequest",
+            "assignment",
+            "cancellation",
+            "batchproposal",
+            "batchitem",
+        )
+        for action in ("add", "change", "delete", "view")
+    ),
+    "mediation.view_mediatorrecordaccess",
+)
 _FUNDING_STAFF: tuple[str, ...] = ()
 
 STAFF = Role(

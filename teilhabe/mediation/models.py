@@ -12,6 +12,7 @@ whose blocked intervals (appointment plus travel buffer, `matching.blocked_inter
 
 import secrets
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -680,6 +681,10 @@ class Cancellation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.request} ({self.get_by_display()})"
+
+    @property
+    def payable_euros(self) -> Decimal:
+        return Decimal(self.payable_cents) / 100
 
 
 class MediatorRecordAccess(models.Model):

@@ -123,3 +123,29 @@ def assignment(req: MediationRequest, med: MediatorProfile, **fields) -> Assignm
     }
     defaults.update(fields)
     return Assignment.objects.create(request=req, mediator=med, **defaults)
+
+
+def request_input(inst: Institution, **fields):
+    from teilhabe.mediation.services import RequestInput
+
+    defaults = {
+        "language": language(),
+        "starts_at": next_week_at(10),
+        "duration_minutes": 60,
+        "setting": Setting.IN_PERSON,
+        "area": Area.EDUCATION,
+        "topic": "Parents' evening",
+        "place": inst.places.first(),
+        "terms_accepted": True,
+    }
+    defaults.update(fields)
+    return RequestInput(**defaults)
+
+
+def book(requester_profile: RequesterProfile, **fields) -> MediationRequest:
+    """A request through the service (offered at once to the best candidate)."""
+    from teilhabe.mediation import services
+
+    return services.request_create(
+        user=requester_profile.user, data=request_input(requester_profile.institution, **fields)
+    )

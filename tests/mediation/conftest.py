@@ -1,0 +1,35 @@
+"""Fixtures of the pool's stories: rita requests for a school, mira (Tigrinya) and omar
+(Tigrinya, second choice) mediate, alice is staff. Mails are sent at once (immediate tasks)."""
+
+import pytest
+
+from tests.mediation import factories
+
+
+@pytest.fixture(autouse=True)
+def mediation_settings(settings):
+    settings.MEDIATION_AUTO_OFFER = True
+    settings.MEDIATION_LEAD_TIME_DAYS = 5
+    settings.MEDIATION_OFFER_ANSWER_HOURS = 24
+    settings.MEDIATION_UNFILLED_DEADLINE_HOURS = 48
+
+
+@pytest.fixture
+def school(db):
+    return factories.institution()
+
+
+@pytest.fixture
+def rita(school):
+    return factories.requester("rita", school)
+
+
+@pytest.fixture
+def mira(db):
+    return factories.mediator("mira", phone="0231 111111")
+
+
+@pytest.fixture
+def omar(db):
+    # Fluent, not native: ranked after mira.
+    return factories.mediator("omar", languages=(("ti", "fluent"),), phone="0231 222222")

@@ -69,7 +69,33 @@ _MEDIATION_STAFF: tuple[str, ...] = (
     ),
     "mediation.view_mediatorrecordaccess",
 )
-_FUNDING_STAFF: tuple[str, ...] = ()
+_FUNDING_STAFF: tuple[str, ...] = (
+    # Programmes, periods, measure types and criteria are edited in the admin; the workflow's
+    # records change only through the funding services, so staff get to view them there.
+    *(
+        f"funding.{action}_{model}"
+        for model in ("programme", "period", "measuretype", "reviewcriterion")
+        for action in ("add", "change", "view")
+    ),
+    *(
+        f"funding.view_{model}"
+        for model in (
+            "fundingprofile",
+            "bankdataread",
+            "application",
+            "measure",
+            "attachment",
+            "formalcheck",
+            "conflictofinterest",
+            "review",
+            "score",
+            "allocation",
+            "allocationentry",
+            "decision",
+        )
+    ),
+    "funding.change_fundingprofile",
+)
 
 STAFF = Role(
     "staff",

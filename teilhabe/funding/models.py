@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.core.models import (
@@ -145,6 +146,10 @@ class Programme(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def description_label(self) -> str:
+        return gettext(self.description) if self.description else ""
+
 
 class Period(TimeStamped):
     """A funding period (usually a year) with its budget, application window and decision date.
@@ -250,7 +255,20 @@ class MeasureType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}) {self.name}" if self.code else self.name
+        return f"{self.code}) {self.label}" if self.code else self.label
+
+    @property
+    def label(self) -> str:
+        """Seeded names are English msgids, shown in the visitor's language."""
+        return gettext(self.name)
+
+    @property
+    def unit_label(self) -> str:
+        return gettext(self.unit_name) if self.unit_name else ""
+
+    @property
+    def description_label(self) -> str:
+        return gettext(self.description) if self.description else ""
 
     @property
     def is_flat_rate(self) -> bool:
@@ -284,7 +302,15 @@ class ReviewCriterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def description_label(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class Application(TimeStamped):

@@ -809,3 +809,405 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.reference}: {self.get_outcome_display()}"
+
+
+# --- Payments, proof of use and repayment claims (issue 5 §7–§8; payment_services.py and
+# proof_services.py change these rows, reports.py reads them) --------------------------------
+
+
+class PaymentPlan(TimeStamped):
+    """How a grant is paid: in full or in instalments, with running sums.
+
+    `scheduled_cents`, `paid_cents` and `withheld_cents` are kept by payment_services in the same
+    transaction as the instalment or payment that changes them, with this row locked; the check
+    constraints make the database itself refuse a schedule or payments above the grant.
+    """
+
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="payment_plan"
+    )
+    # A copy of the decision's grant: decisions are final, and the constraints need it here.
+    granted_cents = models.BigIntegerField(_("granted (cents)"))
+    scheduled_cents = models.BigIntegerField(_("scheduled (cents)"), default=0)
+    paid_cents = models.BigIntegerField(_("paid (cents)"), default=0)
+    # Not to be paid any more: kept back against a repayment claim (never paid, never repaid).
+    withheld_cents = models.BigIntegerField(_("withheld (cents)"), default=0)
+
+    class Meta:
+        verbose_name = _("payment plan")
+        verbose_name_plural = _("payment plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paid_cents__gte=0) & Q(paid_cents__lte=F("scheduled_cents")),
+                name="paymentplan_paid_within_schedule",
+            ),
+            models.CheckConstraint(
+                condition=Q(withheld_cents__gte=0)
+                & Q(scheduled_cents__lte=F("granted_cents") - F("withheld_cents")),
+                name="paymentplan_schedule_within_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.application.reference}: {self.paid_cents}/{self.granted_cents}"
+
+    @property
+    def open_cents(self) -> int:
+        """Scheduled but not yet paid."""
+        return self.scheduled_cents - self.paid_cents
+
+    @property
+    def unscheduled_cents(self) -> int:
+        return self.granted_cents - self.withheld_cents - self.scheduled_cents
+
+
+class Instalment(models.Model):
+    """One planned payment of a grant (Rate): due date and amount; paid by one or more payments.
+
+    `ordered_at` is set when the instalment went to the city's finance system in a CSV export.
+    """
+
+    plan = models.ForeignKey(
+        PaymentPlan,
+        verbose_name=_("payment plan"),
+        on_delete=models.CASCADE,
+        related_name="instalments",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    due_on = models.DateField(_("due on"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    paid_cents = models.BigIntegerField(_("paid (cents)"), default=0)
+    ordered_at = models.DateTimeField(_("sent to the finance system"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="instalment_unique_number"),
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="instalment_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_cents__gte=0) & Q(paid_cents__lte=F("amount_cents")),
+                name="instalment_paid_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.number}: {self.amount_cents}"
+
+    @property
+    def open_cents(self) -> int:
+        return self.amount_cents - self.paid_cents
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_cents >= self.amount_cents
+
+
+class Payment(models.Model):
+    """A payment made (paid on, amount), booked against an instalment."""
+
+    instalment = models.ForeignKey(
+        Instalment, verbose_name=_("instalment"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("paid on"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    reference = models.CharField(
+        _("booking reference"), max_length=100, blank=True, help_text=_("e.g. the cash office's")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on}: {self.amount_cents}"
+
+
+class ProofOfUse(TimeStamped):
+    """The organisation's proof of use (Verwendungsnachweis) of one grant.
+
+    Draft → submitted → accepted, or → returned ("more information needed") → submitted again.
+    Only a draft or a returned proof can be changed by the organisation.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("More information needed")
+        ACCEPTED = "accepted", _("Accepted")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="proof"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    report = models.TextField(_("short report"), blank=True)
+    participants = models.PositiveIntegerField(_("participants reached"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    staff_note = models.TextField(_("note from the integration centre"), blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("proof of use")
+        verbose_name_plural = _("proofs of use")
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.get_status_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+
+class ProofLine(models.Model):
+    """What was done for one funded measure: units delivered (flat rate) or costs proven (cost
+    line), participants. `shortfall_cents` is what the system computed at submission."""
+
+    proof = models.ForeignKey(
+        ProofOfUse, verbose_name=_("proof of use"), on_delete=models.CASCADE, related_name="lines"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="proof_lines"
+    )
+    units_delivered = models.PositiveIntegerField(_("units delivered"), null=True, blank=True)
+    proven_cents = models.PositiveBigIntegerField(_("costs proven (cents)"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    shortfall_cents = models.PositiveBigIntegerField(_("not used (cents)"), default=0)
+
+    class Meta:
+        verbose_name = _("proof line")
+        verbose_name_plural = _("proof lines")
+        ordering = ["proof", "measure__sort_order", "measure_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proof", "measure"], name="proofline_unique_measure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proof_id}/{self.measure_id}"
+
+
+def proof_receipt_path(instance: "ProofReceipt", filename: str) -> str:
+    # A random name: the original one is kept in a field and never becomes a path.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"proofs/{instance.proof.application.uuid}/{uuid.uuid4().hex}{suffix}"
+
+
+class ProofReceipt(models.Model):
+    """A receipt or other evidence for a proof of use (PDF, PNG, JPEG), checked by content."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice or receipt")
+        ATTENDANCE = "attendance", _("Attendance list")
+        PHOTO = "photo", _("Photo documentation")
+        OTHER = "other", _("Other document")
+
+    proof = models.ForeignKey(
+        ProofOfUse,
+        verbose_name=_("proof of use"),
+        on_delete=models.CASCADE,
+        related_name="receipts",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    file = models.FileField(_("file"), upload_to=proof_receipt_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ProofCheck(models.Model):
+    """Staff's check of a submitted proof; one row per round, so the history stays visible."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("More information needed")
+
+    proof = models.ForeignKey(
+        ProofOfUse, verbose_name=_("proof of use"), on_delete=models.CASCADE, related_name="checks"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note to the organisation"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proof check")
+        verbose_name_plural = _("proof checks")
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proof_id}: {self.get_outcome_display()}"
+
+
+class RepaymentClaim(TimeStamped):
+    """Money of a grant not used as granted (undelivered flat-rate units, costs not proven).
+
+    Computed by the system when the proof is submitted (provisional), confirmed when staff accept
+    the proof (open): the part not yet paid out is withheld, the rest is to be repaid; settled
+    once withheld + repaid reach the amount.
+    """
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", _("Provisional (proof not checked yet)")
+        OPEN = "open", _("Open")
+        SETTLED = "settled", _("Settled")
+
+    proof = models.OneToOneField(
+        ProofOfUse,
+        verbose_name=_("proof of use"),
+        on_delete=models.PROTECT,
+        related_name="claim",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROVISIONAL
+    )
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    withheld_cents = models.BigIntegerField(_("withheld from payments (cents)"), default=0)
+    repaid_cents = models.BigIntegerField(_("repaid (cents)"), default=0)
+    due_on = models.DateField(_("to be repaid by"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("repayment claim")
+        verbose_name_plural = _("repayment claims")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="claim_positive"),
+            models.CheckConstraint(
+                condition=Q(withheld_cents__gte=0)
+                & Q(repaid_cents__gte=0)
+                & Q(repaid_cents__lte=F("amount_cents") - F("withheld_cents")),
+                name="claim_settled_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proof.application.reference}: {self.amount_cents}"
+
+    @property
+    def to_repay_cents(self) -> int:
+        return self.amount_cents - self.withheld_cents
+
+    @property
+    def outstanding_cents(self) -> int:
+        return self.amount_cents - self.withheld_cents - self.repaid_cents
+
+
+class Repayment(models.Model):
+    """Money the organisation paid back against a claim."""
+
+    claim = models.ForeignKey(
+        RepaymentClaim,
+        verbose_name=_("repayment claim"),
+        on_delete=models.PROTECT,
+        related_name="repayments",
+    )
+    received_on = models.DateField(_("received on"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    reference = models.CharField(_("booking reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repayment")
+        verbose_name_plural = _("repayments")
+        ordering = ["received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="repayment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on}: {self.amount_cents}"
+
+
+class ProofReminder(models.Model):
+    """A reminder e-mail sent about a due or overdue proof of use. The unique constraint is what
+    keeps an hourly job (or two at once) from sending the same reminder twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        OVERDUE_AGAIN = "overdue_again", _("Still overdue")
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="proof_reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_on = models.DateField(_("proof due on"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proof reminder")
+        verbose_name_plural = _("proof reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "due_on"], name="proofreminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.reference}: {self.kind} ({self.due_on})"

@@ -709,3 +709,8 @@ class MediatorRecordAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.view} #{self.mediator_id}"
+
+
+# The monthly expense statements live in their own module (part B of the issue); imported here
+# so that Django registers them as models of this app.
+from teilhabe.mediation.expense_models import ExpenseLine, ExpenseStatement  # noqa: E402, F401

@@ -223,8 +223,22 @@ def reaches(request: RequestData, mediator: MediatorData) -> bool:
     return request.district is not None and request.district in mediator.districts
 
 
+def merged_windows(windows: Iterable[Interval]) -> list[Interval]:
+    """Availability windows with touching or overlapping ones joined: 09–11 and 11–13 let a
+    request 10–12 through, as a person free from 9 to 13 would expect."""
+    merged: list[Interval] = []
+    for window in sorted(windows, key=lambda w: (w.start, w.end)):
+        if merged and window.start <= merged[-1].end:
+            if window.end > merged[-1].end:
+                merged[-1] = Interval(start=merged[-1].start, end=window.end)
+        else:
+            merged.append(window)
+    return merged
+
+
 def availability_window(request: RequestData, mediator: MediatorData) -> Interval | None:
-    for window in mediator.available:
+    """The (merged) availability window that holds the whole request, if any."""
+    for window in merged_windows(mediator.available):
         if window.start <= request.start and request.end <= window.end:
             return window
     return None
@@ -534,10 +548,15 @@ def _eligible_pairs(
         for week in set(weeks):
             room[(j, week)] = m.max_per_week - counts.get(week, 0)
 
+    free = [
+        [(w.start.timestamp(), w.end.timestamp()) for w in merged_windows(m.available)]
+        for m in mediators
+    ]
     pairs: list[tuple[int, int]] = []
     metres: list[int] = []
     for i, r in enumerate(requests):
         start, end = blocked[i]
+        r_start, r_end = r.start.timestamp(), r.end.timestamp()
         for j in by_language.get(r.language, ()):
             m = mediators[j]
             if (
@@ -546,7 +565,7 @@ def _eligible_pairs(
                 or room[(j, weeks[i])] <= 0
                 or not reaches(r, m)
                 or matching_skill(r, m) is None
-                or availability_window(r, m) is None
+                or not any(w_start <= r_start and r_end <= w_end for w_start, w_end in free[j])
                 or any(start < b_end and b_start < end for b_start, b_end in booked[j])
             ):
                 continue
@@ -692,6 +711,11 @@ def _solve_component(
             max_load[j] += min(len(members), room)
     stats["variables"] = stats.get("variables", 0) + n
     stats["constraints"] = stats.get("constraints", 0) + len(rows)
+    times = {"fill_travel": 0.0, "load": 0.0}
+    if not rows:
+        # No two pairs compete (each request has one mediator, and no mediator has a conflict):
+        # taking every pair is optimal in all three respects, no solver needed.
+        return list(range(n)), True, times
 
     def matrix(width: int) -> csr_matrix:
         r = [row for row, members in enumerate(rows) for _ in members]
@@ -700,7 +724,6 @@ def _solve_component(
 
     low = np.full(len(rows), -np.inf)
     high = np.array(caps, dtype=float)
-    times = {"fill_travel": 0.0, "load": 0.0}
 
     # Solve 1: most filled, then least travel, as one objective: minimise
     # sum(metres - B) over the chosen pairs. B exceeds the most travel any answer can have
@@ -875,7 +898,8 @@ def greedy_batch(
             )
             if not candidate.eligible:
                 continue
-            key = (-candidate.score, instance.mediators[j].recent_assignments + taken[j], j)
+            mediator = instance.mediators[j]
+            key = (-candidate.score, mediator.recent_assignments + taken[j], mediator.id)
             if best is None or key < best[0]:
                 best = (key, p)
         if best is None:
@@ -940,7 +964,7 @@ def violations(
             and (r.district is None or r.district not in m.districts)
         ):
             found.append(f"{who}: does not go to district {r.district}.")
-        if not any(w.start <= r.start and r.end <= w.end for w in m.available):
+        if not _covered(r.start, r.end, m.available):
             found.append(f"{who}: not available for the whole appointment.")
         new[m.id].append(r)
 
@@ -975,6 +999,19 @@ def violations(
     return found
 
 
+def _covered(start: datetime, end: datetime, windows: Sequence[Interval]) -> bool:
+    """Whether the windows together cover [start, end) without a gap (the checker's own way,
+    not `merged_windows`)."""
+    reached = start
+    progress = True
+    while reached < end and progress:
+        progress = False
+        for w in windows:
+            if w.start <= reached < w.end:
+                reached, progress = w.end, True
+    return reached >= end
+
+
 def load_by_mediator(assignments: Mapping[int, int]) -> dict[int, int]:
     """New assignments per mediator id."""
     load: dict[int, int] = defaultdict(int)
@@ -1003,6 +1040,7 @@ __all__ = [
     "iso_week",
     "load_by_mediator",
     "matching_skill",
+    "merged_windows",
     "rank_candidates",
     "reaches",
     "solve_batch",

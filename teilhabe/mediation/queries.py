@@ -160,9 +160,11 @@ def staff_mediators(*, status: str = "", language_id: int | None = None, q: str 
 
 
 def fill_deadline(request: MediationRequest) -> datetime:
-    """When an open request becomes unfilled: a set time before the start; a request made at
-    shorter notice (staff override) keeps trying until an hour before."""
+    """When an open request becomes unfilled: a set time before the start. A request made at
+    shorter notice (staff override), or given back by its mediator, keeps trying until an hour
+    before: the requester is counting on it."""
     normal = request.starts_at - timedelta(hours=settings.MEDIATION_UNFILLED_DEADLINE_HOURS)
-    if request.created_at and request.created_at < normal:
-        return normal
-    return request.starts_at - timedelta(hours=1)
+    late_start = request.created_at is None or request.created_at >= normal
+    if late_start or request.cancellations.filter(by="mediator").exists():
+        return request.starts_at - timedelta(hours=1)
+    return normal

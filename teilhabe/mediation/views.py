@@ -18,7 +18,9 @@ from teilhabe.mediation import queries, services
 from teilhabe.mediation.forms import CancelForm, RequestForm
 from teilhabe.mediation.models import Cancellation, MediationRequest
 
+# Staff open any request (and use the staff pages to make one); "my requests" is a requester's.
 requester_required = role_required(roles.REQUESTER, roles.STAFF)
+requester_only = role_required(roles.REQUESTER)
 
 
 def _row(request_obj: MediationRequest, now) -> dict:
@@ -41,7 +43,7 @@ def _cancellable(request_obj: MediationRequest, now) -> bool:
     )
 
 
-@requester_required
+@requester_only
 def my_requests(request: HttpRequest) -> HttpResponse:
     institution = queries.institution_of(request.user)
     now = timezone.now()
@@ -59,7 +61,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requester_required
+@requester_only
 def request_create(request: HttpRequest) -> HttpResponse:
     institution = queries.institution_of(request.user)
     if institution is None:

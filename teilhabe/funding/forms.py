@@ -23,20 +23,20 @@ from teilhabe.funding.money import AmountError, input_euro, parse_euro
 from teilhabe.funding.services import CHECKLIST, MeasureData
 
 
-class EuroField(forms.CharField):
+class EuroField(forms.Field):
     """An amount in euros as typed ('1.234,56', '1234.56'), cleaned to integer cents."""
 
+    widget = forms.TextInput
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off", maxlength="20")
 
     def prepare_value(self, value):
         return input_euro(value) if isinstance(value, int) else value
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip() if isinstance(value, str) else value
         if value in self.empty_values:
             return None
         try:

@@ -715,7 +715,29 @@ def allocation_adopt(
     return draft
 
 
-def _entries_as_proposal(allocation: Allocation, entries: list[AllocationEntry]) -> alloc.Proposal:
+def _checked_code(entry: AllocationEntry, requested_cents: int) -> str:
+    """The allocation module's code for what an entry grants (the committee's adjustments are
+    stored as "adjusted"; the checker knows the codes of the policies)."""
+    if entry.reason_code != "adjusted":
+        return entry.reason_code
+    if entry.granted_cents == 0:
+        return "none_budget"
+    return "full" if entry.granted_cents >= requested_cents else "partial"
+
+
+def allocation_problems(allocation: Allocation) -> list[str]:
+    """The independent checker (allocation.check) run on the stored entries against the money
+    left in the period now: whole units, nothing above a request, the total within the budget."""
+    entries = list(allocation.entries.order_by("pk"))
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(
+            pk__in=[e.application_id for e in entries]
+        ).prefetch_related("measures__measure_type", "reviews")
+    }
+    entries = [e for e in entries if e.application_id in applications]
+    data = queries.allocation_input([applications[e.application_id] for e in entries])
+    scores = {item.id: item.score for item in data}
     grants = tuple(
         alloc.Grant(
             application_id=entry.application_id,
@@ -723,43 +745,21 @@ def _entries_as_proposal(allocation: Allocation, entries: list[AllocationEntry])
             units={int(k): v for k, v in entry.units.items()},
             amounts={int(k): v for k, v in entry.amounts.items()},
             reason=entry.reason,
-            reason_code=entry.reason_code,
+            reason_code=_checked_code(entry, applications[entry.application_id].requested_cents),
         )
         for entry in entries
     )
+    budget = queries.budget_left_cents(allocation.period)
     total = sum(grant.granted_cents for grant in grants)
-    return alloc.Proposal(
+    proposal = alloc.Proposal(
         policy=allocation.policy,
         grants=grants,
-        budget_cents=0,
+        budget_cents=budget,
         total_cents=total,
-        left_cents=0,
-        objective=0.0,
+        left_cents=budget - total,
+        objective=sum(scores[g.application_id] * g.granted_cents for g in grants),
         status="adjusted",
         seconds=0.0,
-    )
-
-
-def allocation_problems(allocation: Allocation) -> list[str]:
-    """The independent checker (allocation.check) run on the stored entries against the money
-    left in the period now."""
-    entries = list(allocation.entries.all())
-    applications = list(
-        Application.objects.filter(pk__in=[e.application_id for e in entries])
-        .prefetch_related("measures__measure_type", "reviews")
-        .order_by("pk")
-    )
-    by_id = {a.pk: a for a in applications}
-    ordered = [by_id[e.application_id] for e in entries if e.application_id in by_id]
-    data = queries.allocation_input(ordered)
-    budget = queries.budget_left_cents(allocation.period)
-    proposal = _entries_as_proposal(allocation, [e for e in entries if e.application_id in by_id])
-    proposal = alloc.Proposal(
-        **{
-            **proposal.__dict__,
-            "budget_cents": budget,
-            "left_cents": budget - proposal.total_cents,
-        }
     )
     return alloc.check(data, budget, proposal)
 

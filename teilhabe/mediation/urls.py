@@ -1,6 +1,12 @@
 from django.urls import path
 
-from teilhabe.mediation import mediator_views, staff_views, views
+from teilhabe.mediation import (
+    mediator_views,
+    staff_views,
+    views,
+    views_expenses,
+    views_statistics,
+)
 
 app_name = "mediation"
 
@@ -58,5 +64,32 @@ urlpatterns = [
         "mediation/staff/mediators/<int:pk>/leave/",
         staff_views.staff_mediator_leave,
         name="staff_mediator_leave",
+    ),
+    # Expense statements and statistics (views_expenses.py, views_statistics.py)
+    path("mediation/statements/", views_expenses.my_statements, name="my_statements"),
+    path("mediation/statements/<int:pk>/", views_expenses.my_statement, name="my_statement"),
+    path("mediation/statements/<int:pk>/pdf/", views_expenses.statement_pdf, name="statement_pdf"),
+    path("mediation/staff/statements/", views_expenses.staff_statements, name="staff_statements"),
+    path(
+        "mediation/staff/statements/create/",
+        views_expenses.statements_create,
+        name="statements_create",
+    ),
+    path("mediation/staff/statements/csv/", views_expenses.statements_csv, name="statements_csv"),
+    path(
+        "mediation/staff/statements/<int:pk>/",
+        views_expenses.staff_statement,
+        name="staff_statement",
+    ),
+    path(
+        "mediation/staff/statements/<int:pk>/approve/",
+        views_expenses.statement_approve,
+        name="statement_approve",
+    ),
+    path("mediation/staff/statistics/", views_statistics.statistics_page, name="statistics"),
+    path(
+        "mediation/staff/statistics/<slug:table>.csv",
+        views_statistics.statistics_csv,
+        name="statistics_csv",
     ),
 ]

@@ -127,3 +127,8 @@ ACCESS_ROWS: list[tuple] = [
     ("mediation:staff_mediator", _mediator_pk, "get", STAFF),
     ("mediation:staff_mediator_leave", _mediator_pk, "post", STAFF),
 ]
+
+# Part B: expense statements, statistics and the JSON API (rows in access_rows_b.py).
+from tests.mediation.access_rows_b import ROWS_B  # noqa: E402
+
+ACCESS_ROWS += ROWS_B

@@ -247,7 +247,7 @@ def main() -> None:
             f"{stats['components']} components, {stats['variables']} variables, "
             f"{stats['constraints']} constraints; solves: fill and travel "
             f"{stats['fill_travel_seconds']:.2f} s, load {stats['load_seconds']:.2f} s; "
-            f"exact - greedy = {exact.filled - greedy.filled:+d} filled"
+            f"proven: {stats['proven']}; exact - greedy = {exact.filled - greedy.filled:+d} filled"
         )
     print()
     for note in notes:

@@ -270,14 +270,110 @@ def rank_candidates(
     language & dialect, level, available, not already booked, setting, area (+experience), in
     their districts / travel km from home district, weekly maximum, fairness (fewer recent
     first), gender preference (soft: it moves the score, never excludes)."""
-    candidates = [
-        _assess(request, m, config, relevant_bookings(m, [request.id]))
-        for m in mediators
-        if any(s.language == request.language for s in m.skills)
+    ranked = []
+    for m in mediators:
+        if any(s.language == request.language for s in m.skills):
+            fit = _evaluate(request, m, config, relevant_bookings(m, [request.id]))
+            ranked.append((fit, m))
+    ranked.sort(key=lambda pair: pair[0].order)
+    return [
+        Candidate(
+            mediator_id=m.id,
+            eligible=fit.eligible,
+            score=fit.score,
+            reasons=_reasons(request, m, fit, config),
+            travel_km=fit.km,
+        )
+        for fit, m in ranked
     ]
-    recent = {m.id: m.recent_assignments for m in mediators}
-    candidates.sort(key=lambda c: (not c.eligible, -c.score, recent[c.mediator_id], c.mediator_id))
-    return candidates
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Fit:
+    """Every criterion of one pair as plain values (what `_reasons` puts into words)."""
+
+    skill: Skill | None  # the best skill serving the request; None = wrong variety
+    level: str
+    setting_ok: bool
+    area_ok: bool
+    experience: int
+    reach_ok: bool
+    km: float
+    window: Interval | None
+    clash: Booking | None
+    in_week: int
+    recent: int
+    gender_met: bool | None  # None = no preference
+    score: float
+    eligible: bool
+    order: tuple  # eligible first, best score, fewer recent assignments, lower id
+
+
+def _evaluate(
+    request: RequestData,
+    mediator: MediatorData,
+    config: Config,
+    bookings: Sequence[Booking],
+    *,
+    extra_recent: int = 0,
+) -> _Fit:
+    """All criteria of a pair whose mediator speaks the language; `bookings` already filtered.
+    `extra_recent` counts assignments made since (greedy_batch's own picks)."""
+    skill = matching_skill(request, mediator)
+    level = (
+        skill.level
+        if skill is not None
+        else min(
+            (s for s in mediator.skills if s.language == request.language), key=_level_rank
+        ).level
+    )
+    setting_ok = request.setting in mediator.settings
+    area_ok = request.area in mediator.areas
+    experience = mediator.area_experience.get(request.area, 0)
+    reach_ok = reaches(request, mediator)
+    km = travel_km(request, mediator, config)
+    window = availability_window(request, mediator)
+    blocked = _request_blocked(request, config)
+    clash = next((b for b in bookings if overlaps(blocked, _booking_blocked(b, config))), None)
+    week = iso_week(request.start, config)
+    in_week = sum(1 for b in bookings if iso_week(b.start, config) == week)
+    recent = mediator.recent_assignments + extra_recent
+    gender_met = mediator.gender == request.gender_preference if request.gender_preference else None
+    score = (
+        LEVEL_POINTS.get(level, 0.0)
+        + EXPERIENCE_POINTS_PER_ASSIGNMENT * min(experience, EXPERIENCE_CAP)
+        + TRAVEL_POINTS_PER_KM * km
+        + RECENT_POINTS_PER_ASSIGNMENT * min(recent, RECENT_CAP)
+        + WEEK_LOAD_POINTS_PER_BOOKING * in_week
+        + (0.0 if gender_met is None else GENDER_POINTS if gender_met else -GENDER_POINTS)
+    )
+    score = round(score, 6)
+    eligible = (
+        skill is not None
+        and setting_ok
+        and area_ok
+        and reach_ok
+        and window is not None
+        and clash is None
+        and in_week < mediator.max_per_week
+    )
+    return _Fit(
+        skill=skill,
+        level=level,
+        setting_ok=setting_ok,
+        area_ok=area_ok,
+        experience=experience,
+        reach_ok=reach_ok,
+        km=km,
+        window=window,
+        clash=clash,
+        in_week=in_week,
+        recent=recent,
+        gender_met=gender_met,
+        score=score,
+        eligible=eligible,
+        order=(not eligible, -score, recent, mediator.id),
+    )
 
 
 def _hhmm(moment: datetime, config: Config) -> str:
@@ -285,145 +381,100 @@ def _hhmm(moment: datetime, config: Config) -> str:
     return local.strftime("%H:%M")
 
 
-def _assess(
-    request: RequestData,
-    mediator: MediatorData,
-    config: Config,
-    bookings: Sequence[Booking],
-    *,
-    extra_recent: int = 0,
-) -> Candidate:
-    """Every criterion for one pair, with its reason; `bookings` already filtered."""
-    reasons: list[Reason] = []
-    tz_config = config
-
-    skill = matching_skill(request, mediator)
+def _reasons(
+    request: RequestData, mediator: MediatorData, fit: _Fit, config: Config
+) -> tuple[Reason, ...]:
+    """The criteria of `fit` in short English sentences with their values, in a fixed order."""
+    skill = fit.skill
     if skill is not None:
-        detail = request.language + (f" – {skill.dialect}" if skill.dialect else "")
-        reasons.append(
-            Reason(
-                code="language",
-                ok=True,
-                hard=True,
-                detail=f"{detail}, {skill.level}",
-                params={
-                    "language": request.language,
-                    "dialect": skill.dialect,
-                    "level": skill.level,
-                },
-            )
+        variety = f" – {skill.dialect}" if skill.dialect else ""
+        language = Reason(
+            code="language",
+            ok=True,
+            hard=True,
+            detail=f"{request.language}{variety}, {skill.level}",
+            params={"language": request.language, "dialect": skill.dialect, "level": skill.level},
         )
-        level = skill.level
     else:
         varieties = sorted(
             {s.dialect for s in mediator.skills if s.language == request.language and s.dialect}
         )
-        reasons.append(
-            Reason(
-                code="language",
-                ok=False,
-                hard=True,
-                detail=f"speaks {request.language} but not the {request.dialect} variety"
-                + (f" (only {', '.join(varieties)})" if varieties else ""),
-                params={
-                    "language": request.language,
-                    "dialect": request.dialect,
-                    "varieties": varieties,
-                },
-            )
+        only = f" (only {', '.join(varieties)})" if varieties else ""
+        language = Reason(
+            code="language",
+            ok=False,
+            hard=True,
+            detail=f"speaks {request.language} but not the {request.dialect} variety{only}",
+            params={
+                "language": request.language,
+                "dialect": request.dialect,
+                "varieties": varieties,
+            },
         )
-        level = min(
-            (s for s in mediator.skills if s.language == request.language), key=_level_rank
-        ).level
-    reasons.append(
-        Reason(
-            code="level",
-            ok=level != "basic",
-            detail=level,
-            params={"level": level},
-        )
-    )
 
-    setting_ok = request.setting in mediator.settings
-    reasons.append(
+    if request.setting != "in_person":
+        reach = "no travel"
+    elif mediator.districts is None:
+        reach = "goes anywhere in the city"
+    elif fit.reach_ok:
+        reach = f"goes to district {request.district}"
+    elif request.district is None:
+        reach = "place without district, mediator goes only to some districts"
+    else:
+        reach = f"does not go to district {request.district}"
+
+    window, clash = fit.window, fit.clash
+    reasons = [
+        language,
+        Reason(
+            code="level", ok=fit.level != "basic", detail=fit.level, params={"level": fit.level}
+        ),
         Reason(
             code="setting",
-            ok=setting_ok,
+            ok=fit.setting_ok,
             hard=True,
-            detail=f"accepts {request.setting}" if setting_ok else f"no {request.setting}",
+            detail=f"accepts {request.setting}" if fit.setting_ok else f"no {request.setting}",
             params={"setting": request.setting},
-        )
-    )
-
-    experience = mediator.area_experience.get(request.area, 0)
-    area_ok = request.area in mediator.areas
-    reasons.append(
+        ),
         Reason(
             code="area",
-            ok=area_ok,
+            ok=fit.area_ok,
             hard=True,
             detail=(
-                f"works in {request.area}, {experience} done"
-                if area_ok
+                f"works in {request.area}, {fit.experience} done"
+                if fit.area_ok
                 else f"does not work in {request.area}"
             ),
-            params={"area": request.area, "experience": experience},
-        )
-    )
-
-    reach_ok = reaches(request, mediator)
-    if request.setting != "in_person":
-        reach_detail = "no travel"
-    elif mediator.districts is None:
-        reach_detail = "goes anywhere in the city"
-    elif reach_ok:
-        reach_detail = f"goes to district {request.district}"
-    elif request.district is None:
-        reach_detail = "place without district, mediator goes only to some districts"
-    else:
-        reach_detail = f"does not go to district {request.district}"
-    reasons.append(
+            params={"area": request.area, "experience": fit.experience},
+        ),
         Reason(
             code="district",
-            ok=reach_ok,
+            ok=fit.reach_ok,
             hard=True,
-            detail=reach_detail,
+            detail=reach,
             params={"district": request.district, "whole_city": mediator.districts is None},
-        )
-    )
-
-    km = travel_km(request, mediator, config)
-    reasons.append(
+        ),
         Reason(
             code="travel",
             ok=True,
             detail=(
-                f"{km:.1f} km from home district {mediator.home_district}"
+                f"{fit.km:.1f} km from home district {mediator.home_district}"
                 if request.setting == "in_person"
                 else f"no travel ({request.setting})"
             ),
-            params={"km": round(km, 1), "home_district": mediator.home_district},
-        )
-    )
-
-    window = availability_window(request, mediator)
-    reasons.append(
+            params={"km": round(fit.km, 1), "home_district": mediator.home_district},
+        ),
         Reason(
             code="available",
             ok=window is not None,
             hard=True,
             detail=(
-                f"available {_hhmm(window.start, tz_config)}–{_hhmm(window.end, tz_config)}"
+                f"available {_hhmm(window.start, config)}–{_hhmm(window.end, config)}"
                 if window
                 else "not available at that time"
             ),
             params={"window": (window.start, window.end) if window else None},
-        )
-    )
-
-    blocked = _request_blocked(request, config)
-    clash = next((b for b in bookings if overlaps(blocked, _booking_blocked(b, config))), None)
-    reasons.append(
+        ),
         Reason(
             code="booked",
             ok=clash is None,
@@ -434,62 +485,32 @@ def _assess(
                 else f"already booked {_hhmm(clash.start, config)}–{_hhmm(clash.end, config)}"
             ),
             params={"clash": (clash.start, clash.end) if clash else None},
-        )
-    )
-
-    week = iso_week(request.start, config)
-    in_week = sum(1 for b in bookings if iso_week(b.start, config) == week)
-    week_ok = in_week < mediator.max_per_week
-    reasons.append(
+        ),
         Reason(
             code="weekly_max",
-            ok=week_ok,
+            ok=fit.in_week < mediator.max_per_week,
             hard=True,
-            detail=f"{in_week} of {mediator.max_per_week} this week",
-            params={"booked": in_week, "maximum": mediator.max_per_week},
-        )
-    )
-
-    recent = mediator.recent_assignments + extra_recent
-    reasons.append(
+            detail=f"{fit.in_week} of {mediator.max_per_week} this week",
+            params={"booked": fit.in_week, "maximum": mediator.max_per_week},
+        ),
         Reason(
             code="fairness",
             ok=True,
-            detail=f"{recent} recent assignments",
-            params={"recent": recent},
-        )
-    )
-
-    score = (
-        LEVEL_POINTS.get(level, 0.0)
-        + EXPERIENCE_POINTS_PER_ASSIGNMENT * min(experience, EXPERIENCE_CAP)
-        + TRAVEL_POINTS_PER_KM * km
-        + RECENT_POINTS_PER_ASSIGNMENT * min(recent, RECENT_CAP)
-        + WEEK_LOAD_POINTS_PER_BOOKING * in_week
-    )
-    if request.gender_preference:
-        met = mediator.gender == request.gender_preference
-        score += GENDER_POINTS if met else -GENDER_POINTS
+            detail=f"{fit.recent} recent assignments",
+            params={"recent": fit.recent},
+        ),
+    ]
+    if fit.gender_met is not None:
+        met = "met" if fit.gender_met else f"not met ({mediator.gender or 'not stated'})"
         reasons.append(
             Reason(
                 code="gender",
-                ok=met,
-                detail=(
-                    f"preference {request.gender_preference} "
-                    + ("met" if met else f"not met ({mediator.gender or 'not stated'})")
-                ),
+                ok=fit.gender_met,
+                detail=f"preference {request.gender_preference} {met}",
                 params={"preference": request.gender_preference, "gender": mediator.gender},
             )
         )
-
-    eligible = all(r.ok for r in reasons if r.hard)
-    return Candidate(
-        mediator_id=mediator.id,
-        eligible=eligible,
-        score=round(score, 6),
-        reasons=tuple(reasons),
-        travel_km=km,
-    )
+    return tuple(reasons)
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -635,22 +656,21 @@ def _maximal_cliques(intervals: Sequence[tuple[float, float, int]]) -> list[list
 @dataclass(frozen=True, kw_only=True)
 class _Solved:
     proven: bool  # HiGHS proved optimality (zero gap)
-    chosen: list[int]  # pair positions within the component
+    chosen: list[int] | None  # pair positions within the component; None = time ran out first
     seconds: float
 
 
 def _milp(
     cost, matrix, lower, upper, deadline: float, n_pairs: int, *, presolve: bool = True
-) -> _Solved | None:
-    """One binary program: minimise cost·x with lower <= matrix·x <= upper. None when the time
-    ran out before any solution."""
+) -> _Solved:
+    """One binary program: minimise cost·x with lower <= matrix·x <= upper."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     started = time.perf_counter()
     left = deadline - started
     if left <= 0.01:
-        return None
+        return _Solved(proven=False, chosen=None, seconds=0.0)
     result = milp(
         cost,
         integrality=np.ones(len(cost)),
@@ -659,22 +679,27 @@ def _milp(
         # Zero gap: "optimal" must mean proven optimal, not HiGHS's default 0.01 % gap.
         options={"time_limit": left, "mip_rel_gap": 0.0, "presolve": presolve},
     )
-    if result.x is None:
-        return None
     return _Solved(
-        proven=result.status == 0,
-        chosen=[k for k in range(n_pairs) if result.x[k] > 0.5],
+        proven=result.status == 0 and result.x is not None,
+        chosen=None if result.x is None else [k for k in range(n_pairs) if result.x[k] > 0.5],
         seconds=time.perf_counter() - started,
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Answer:
+    chosen: list[int]  # pair positions within the component
+    fill_proven: bool  # most filled and, among those, least travel: proven
+    load_proven: bool  # and the evenest load among those: proven
+    times: dict[str, float]
+
+
 def _solve_component(
     instance: _Instance, pair_ids: Sequence[int], deadline: float, stats: dict
-) -> tuple[list[int], bool, dict[str, float]]:
+) -> _Answer:
     """Lexicographic optimum of one component: (1) most filled, (2) least travel with that many
     filled, (3) least sum of squared new loads (= least variance, the total being fixed) with
-    that fill and travel. Returns the chosen pair positions, whether both solves were proven
-    optimal, and the seconds of each."""
+    that fill and travel."""
     import numpy as np
     from scipy.sparse import coo_matrix, csr_matrix, vstack
 
@@ -715,7 +740,7 @@ def _solve_component(
     if not rows:
         # No two pairs compete (each request has one mediator, and no mediator has a conflict):
         # taking every pair is optimal in all three respects, no solver needed.
-        return list(range(n)), True, times
+        return _Answer(chosen=list(range(n)), fill_proven=True, load_proven=True, times=times)
 
     def matrix(width: int) -> csr_matrix:
         r = [row for row, members in enumerate(rows) for _ in members]
@@ -735,11 +760,9 @@ def _solve_component(
         farthest[i] = max(farthest[i], metres[k])
     weight = sum(farthest.values()) + 1
     first = _milp(metres - weight, matrix(n), low, high, deadline, n, presolve=False)
-    if first is None:
-        return [], False, times
     times["fill_travel"] = first.seconds
-    if not first.proven:
-        return first.chosen, False, times
+    if first.chosen is None or not first.proven:
+        return _Answer(chosen=first.chosen or [], fill_proven=False, load_proven=False, times=times)
     best = first.chosen
     filled, least_travel = len(best), float(metres[best].sum())
 
@@ -747,7 +770,8 @@ def _solve_component(
     # where step t costs 2t-1, so the cheapest steps sum to load_j² (convex: the solver takes
     # the steps in order).
     if all(bound <= 1 for bound in max_load.values()):
-        return best, True, times  # nobody can take two: every load is 0 or 1 already
+        # Nobody can take two: every load is 0 or 1 already.
+        return _Answer(chosen=best, fill_proven=True, load_proven=True, times=times)
     steps = [(j, t) for j, bound in sorted(max_load.items()) for t in range(1, bound + 1)]
     width = n + len(steps)
     line = {j: row for row, j in enumerate(sorted(max_load))}
@@ -776,10 +800,10 @@ def _solve_component(
         n,
         presolve=False,
     )
-    if even is None:
-        return best, False, times
     times["load"] = even.seconds
-    return even.chosen, even.proven, times
+    if even.chosen is None:
+        return _Answer(chosen=best, fill_proven=True, load_proven=False, times=times)
+    return _Answer(chosen=even.chosen, fill_proven=True, load_proven=even.proven, times=times)
 
 
 def solve_batch(
@@ -788,11 +812,12 @@ def solve_batch(
     config: Config = Config(),
 ) -> BatchResult:
     """Exact: maximise filled requests; then minimise travel; then even out the load (sum of
-    squared new assignments per mediator) — three MILP solves (SciPy/HiGHS), each fixing the
-    optimum of the one before, so the priority order holds exactly. Hard constraints as in the
-    module docstring. Status "optimal" only when HiGHS proved every stage optimal with a zero
-    gap; "feasible" when the time limit cut a stage short (the answer then never fills fewer
-    requests than `greedy_batch`)."""
+    squared new assignments per mediator). Per connected component two MILP solves
+    (SciPy/HiGHS): fill and travel in one objective whose weights provably keep the order, then
+    the load with fill and travel fixed at their optimum. Hard constraints as in the module
+    docstring. Status "optimal" only when HiGHS proved every solve optimal with a zero gap;
+    "feasible" when the time limit cut one short — `stats["proven"]` then says which levels
+    still are, and the answer never fills fewer requests than `greedy_batch`."""
     started = time.perf_counter()
     deadline = started + config.time_limit_seconds
     instance = _eligible_pairs(requests, mediators, config)
@@ -805,15 +830,16 @@ def solve_batch(
     }
     stage_times = {"fill_travel": 0.0, "load": 0.0}
     chosen: list[int] = []
-    proven_all = True
+    fill_proven = load_proven = True
     greedy: BatchResult | None = None
     for pair_ids in components:
-        picked, proven, times = _solve_component(instance, pair_ids, deadline, stats)
-        for stage, seconds in times.items():
+        answer = _solve_component(instance, pair_ids, deadline, stats)
+        for stage, seconds in answer.times.items():
             stage_times[stage] += seconds
-        picked = [pair_ids[k] for k in picked]
-        if not proven:
-            proven_all = False
+        picked = [pair_ids[k] for k in answer.chosen]
+        load_proven = load_proven and answer.load_proven
+        if not answer.fill_proven:
+            fill_proven = False
             # Never worse than first come, first served: on a component the solver could not
             # finish, keep the greedy answer when it fills more.
             greedy = greedy or greedy_batch(requests, mediators, config)
@@ -827,9 +853,16 @@ def solve_batch(
                 picked = theirs
         chosen.extend(picked)
     stats.update({f"{stage}_seconds": round(s, 3) for stage, s in stage_times.items()})
-    return _result(
-        instance, chosen, "optimal" if proven_all else "feasible", started, config, stats
+    # Which levels of the objective are proven even when the whole is not ("feasible").
+    stats["proven"] = (
+        "fill, travel, load"
+        if fill_proven and load_proven
+        else "fill, travel"
+        if fill_proven
+        else "none"
     )
+    status = "optimal" if fill_proven and load_proven else "feasible"
+    return _result(instance, chosen, status, started, config, stats)
 
 
 def _result(
@@ -893,15 +926,11 @@ def greedy_batch(
         best: tuple[tuple, int] | None = None
         for p in pairs_of.get(i, ()):
             j = instance.pairs[p][1]
-            candidate = _assess(
+            fit = _evaluate(
                 request, instance.mediators[j], config, bookings[j], extra_recent=taken[j]
             )
-            if not candidate.eligible:
-                continue
-            mediator = instance.mediators[j]
-            key = (-candidate.score, mediator.recent_assignments + taken[j], mediator.id)
-            if best is None or key < best[0]:
-                best = (key, p)
+            if fit.eligible and (best is None or fit.order < best[0]):
+                best = (fit.order, p)
         if best is None:
             continue
         p = best[1]

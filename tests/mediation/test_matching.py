@@ -323,6 +323,7 @@ def test_the_solver_fills_what_first_come_first_served_leaves_open():
     exact = solve_batch(requests, mediators, CONFIG)
     assert exact.assignments == {1: 2, 2: 1}
     assert (exact.filled, exact.unfilled, exact.status) == (2, (), "optimal")
+    assert exact.stats["proven"] == "fill, travel, load"
     assert violations(requests, mediators, exact.assignments, CONFIG) == []
 
 
@@ -388,6 +389,7 @@ def test_out_of_time_it_says_so_and_still_fills_as_many_as_greedy():
     hurried = Config(distance_km=CONFIG.distance_km, time_limit_seconds=0)
     result = solve_batch(requests, mediators, hurried)
     assert result.status == "feasible"
+    assert result.stats["proven"] == "none"
     assert result.filled >= greedy_batch(requests, mediators, hurried).filled
     assert violations(requests, mediators, result.assignments, hurried) == []
 

@@ -329,3 +329,7 @@ MEDIATION_ANONYMISE_AFTER_DAYS = env_int("MEDIATION_ANONYMISE_AFTER_DAYS", 90)
 FUNDING_PRIVATE_ROOT = Path(env_str("FUNDING_PRIVATE_ROOT", str(MEDIA_ROOT / "funding-private")))
 FUNDING_UPLOAD_MAX_BYTES = env_int("FUNDING_UPLOAD_MAX_MB", 10) * 1024 * 1024
 FUNDING_UPLOADS_PER_APPLICATION = env_int("FUNDING_UPLOADS_PER_APPLICATION", 20)
+# Retention (manage.py funding_retention, safe to run hourly): drafts never submitted and the
+# documents of withdrawn applications go after this many days; records of bank-data reads too.
+FUNDING_DRAFT_RETENTION_DAYS = env_int("FUNDING_DRAFT_RETENTION_DAYS", 365)
+FUNDING_ACCESS_LOG_RETENTION_DAYS = env_int("FUNDING_ACCESS_LOG_RETENTION_DAYS", 3 * 365)

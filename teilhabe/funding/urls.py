@@ -93,3 +93,61 @@ urlpatterns = [
         name="allocation_adjust",
     ),
 ]
+
+# --- Payments, proof of use and reports (part B: views_payments, views_proof, views_reports) ---
+from teilhabe.funding import views_payments, views_proof, views_reports  # noqa: E402
+
+urlpatterns += [
+    # Organisations: their grants, the proof of use and its receipts.
+    path("my/funding/grants/", views_proof.my_grants, name="grants"),
+    path("my/funding/applications/<int:pk>/proof/", views_proof.proof, name="proof"),
+    path(
+        "my/funding/applications/<int:pk>/proof/receipts/",
+        views_proof.receipt_upload,
+        name="proof_receipt_upload",
+    ),
+    path(
+        "my/funding/proof-receipts/<int:receipt_pk>/delete/",
+        views_proof.receipt_delete,
+        name="proof_receipt_delete",
+    ),
+    path(
+        "funding/proof-receipts/<int:receipt_pk>/",
+        views_proof.receipt_download,
+        name="proof_receipt",
+    ),
+    # Staff: proofs, claims and repayments; payments and the finance export; reports.
+    path("staff/funding/proofs/", views_proof.staff_proofs, name="staff_proofs"),
+    path(
+        "staff/funding/applications/<int:pk>/proof/",
+        views_proof.staff_proof,
+        name="staff_proof",
+    ),
+    path(
+        "staff/funding/claims/<int:claim_pk>/repayments/",
+        views_proof.claim_repayment,
+        name="claim_repayment",
+    ),
+    path("staff/funding/payments/", views_payments.payments, name="payments"),
+    path(
+        "staff/funding/payments/export/",
+        views_payments.payments_export,
+        name="payments_export",
+    ),
+    path(
+        "staff/funding/applications/<int:pk>/payments/",
+        views_payments.payment_plan,
+        name="payment_plan",
+    ),
+    path(
+        "staff/funding/instalments/<int:instalment_pk>/payments/",
+        views_payments.payment_record,
+        name="payment_record",
+    ),
+    path("staff/funding/reports/", views_reports.report, name="reports"),
+    path(
+        "staff/funding/reports/<int:period_pk>.csv",
+        views_reports.report_csv,
+        name="report_csv",
+    ),
+]

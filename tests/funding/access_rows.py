@@ -183,3 +183,80 @@ ACCESS_ROWS: list[tuple] = [
         COMMITTEE_AND_STAFF,
     ),
 ]
+
+
+# --- Part B: payments, proof of use, reports -------------------------------------------------
+
+
+def _grant(user):
+    """An approved grant (one arrival meeting point, 2,000 €) of an organisation the user acts
+    for if they hold the organisation-member role."""
+    from teilhabe.funding.models import Decision
+
+    application = _application(user, "approved")
+    measure = application.measures.get()
+    measure.granted_units = measure.units
+    measure.granted_cents = measure.requested_cents
+    measure.save()
+    Decision.objects.create(
+        application=application,
+        outcome="approved",
+        granted_cents=measure.granted_cents,
+        reason="Test",
+    )
+    return application
+
+
+def _grant_pk(user) -> dict:
+    return {"pk": _grant(user).pk}
+
+
+def _receipt(user) -> dict:
+    from teilhabe.funding.models import ProofOfUse, ProofReceipt
+
+    _private_files()
+    proof = ProofOfUse.objects.create(application=_grant(user))
+    receipt = ProofReceipt(
+        proof=proof, original_name="beleg.pdf", content_type="application/pdf", size=9
+    )
+    receipt.file.save("beleg.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"receipt_pk": receipt.pk}
+
+
+def _claim(user) -> dict:
+    from teilhabe.funding.models import ProofOfUse, RepaymentClaim
+
+    proof = ProofOfUse.objects.create(application=_grant(user), status="accepted")
+    claim = RepaymentClaim.objects.create(proof=proof, amount_cents=200_000, status="open")
+    return {"claim_pk": claim.pk}
+
+
+def _instalment(user) -> dict:
+    from teilhabe.funding.models import Instalment, PaymentPlan
+
+    decision = _grant(user).decision
+    plan = PaymentPlan.objects.create(
+        decision=decision, granted_cents=decision.granted_cents, scheduled_cents=200_000
+    )
+    instalment = Instalment.objects.create(
+        plan=plan, number=1, due_on=timezone.localdate(), amount_cents=200_000
+    )
+    return {"instalment_pk": instalment.pk}
+
+
+ACCESS_ROWS += [
+    ("funding:grants", {}, "get", MEMBERS),
+    ("funding:proof", _grant_pk, "get", MEMBERS),
+    ("funding:proof_receipt_upload", _grant_pk, "post", MEMBERS),
+    ("funding:proof_receipt_delete", _receipt, "post", MEMBERS),
+    ("funding:proof_receipt", _receipt, "get", MEMBERS | STAFF),
+    ("funding:staff_proofs", {}, "get", STAFF),
+    ("funding:staff_proof", _grant_pk, "get", STAFF),
+    ("funding:claim_repayment", _claim, "post", STAFF),
+    ("funding:payments", {}, "get", STAFF),
+    ("funding:payments_export", {}, "post", STAFF),
+    ("funding:payment_plan", _grant_pk, "get", STAFF),
+    ("funding:payment_record", _instalment, "post", STAFF),
+    ("funding:reports", {}, "get", STAFF),
+    ("funding:report_csv", _period, "get", STAFF),
+]

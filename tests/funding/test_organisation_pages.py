@@ -143,7 +143,7 @@ def test_a_measure_that_breaks_a_rule_comes_back_with_the_message(member, vera, 
 
 def _upload(member, application, name, content, kind="cost_plan"):
     return member.post(
-        reverse("funding:attachment_upload", kwargs={"pk": application.pk}),
+        en("funding:attachment_upload", pk=application.pk),
         {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="application/pdf")},
     )
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from teilhabe.funding import services
 from teilhabe.funding.models import (
@@ -141,9 +141,9 @@ def test_a_closed_window_refuses_new_applications_and_first_submissions(vera, tr
         applications_open=timezone.now() - timedelta(days=60),
         applications_close=timezone.now() - timedelta(days=1),
     )
-    with pytest.raises(services.WindowClosed) as refused:
+    with pytest.raises(services.WindowClosed) as refused, translation.override("en"):
         services.application_start(user=vera, period=past, organisation=treff, title="Zu spät")
-    assert "closed" in refused.value.message
+    assert "closed on" in refused.value.message
 
     open_period = make_period(komm_an, name="2027")
     application = draft_application(vera, treff, open_period)

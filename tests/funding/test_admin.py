@@ -1,0 +1,45 @@
+"""Staff open every funding admin list; programmes, periods, measure types and criteria are
+edited there; workflow records are read-only; the IBAN is not shown in the admin."""
+
+import pytest
+from django.urls import reverse
+
+from teilhabe.funding import models
+from tests.conftest import login_verified
+
+EDITABLE = [models.Programme, models.Period, models.MeasureType, models.ReviewCriterion]
+READ_ONLY = [
+    models.Application,
+    models.Measure,
+    models.Attachment,
+    models.FormalCheck,
+    models.ConflictOfInterest,
+    models.Review,
+    models.Score,
+    models.Allocation,
+    models.AllocationEntry,
+    models.Decision,
+    models.BankDataRead,
+]
+
+
+@pytest.mark.parametrize(
+    "model", [*EDITABLE, *READ_ONLY, models.FundingProfile], ids=lambda m: m._meta.model_name
+)
+def test_every_funding_list_opens_for_staff(client, alice, komm_an, model):
+    login_verified(client, alice)
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(url).status_code == 200
+    add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == (200 if model in EDITABLE else 403)
+
+
+def test_the_profile_admin_shows_the_iban_masked(client, alice, treff):
+    login_verified(client, alice)
+    profile = treff.funding_profile
+    page = client.get(
+        reverse("admin:funding_fundingprofile_change", args=[profile.pk])
+    ).content.decode()
+    assert profile.iban not in page
+    assert profile.iban_masked in page

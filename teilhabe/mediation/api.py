@@ -9,7 +9,8 @@ The endpoints are thin: they call the same services and queries as the HTML view
 visibility rules are the same (another institution's request or another mediator's offer is
 404). Errors are JSON {"detail": "…"}: 400 bad input, 403 not logged in / not allowed, 404 not
 found (or not yours), 409 the state does not allow it (answered already, double booking), 422
-a value of the wrong type. The public answer cache of teilhabe/api.py is not applied here.
+a value of the wrong type. Messages are in the site's default language (German): /api/ has no
+language prefix. The public answer cache of teilhabe/api.py is not applied here.
 """
 
 from collections.abc import Iterator
@@ -22,7 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
@@ -48,9 +50,9 @@ class Session(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None):
         user = request.user
         if not user.is_authenticated:
-            raise HttpError(403, "Log in first: this API uses the session of the web pages.")
+            raise HttpError(403, _("Log in first: this API uses the session of the web pages."))
         if roles.needs_second_factor(user) and not is_verified(user):
-            raise HttpError(403, "Pass the second factor (log in on the web pages) first.")
+            raise HttpError(403, _("Pass the second factor (log in on the web pages) first."))
         return user
 
 
@@ -65,7 +67,7 @@ MAX_ID = 2**63 - 1
 
 def _require(request: HttpRequest, role: roles.Role) -> None:
     if not roles.has_role(request.user, role):
-        raise HttpError(403, f"Only for the role {role.slug}.")
+        raise HttpError(403, _("Only for the role %(role)s.") % {"role": role.name})
 
 
 @contextmanager
@@ -79,7 +81,7 @@ def _service_errors(status: int = 409) -> Iterator[None]:
     except services.MediationError as error:
         raise HttpError(status, str(error)) from error
     except PermissionDenied as error:
-        raise HttpError(403, "Not allowed.") from error
+        raise HttpError(403, _("Not allowed.")) from error
 
 
 # --- Schemas ---------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ class ReasonOut(Schema):
     code: str
     ok: bool
     hard: bool
-    text: str = Field(description="in the interface language (Accept-Language)")
+    text: str = Field(description="in words, in the default interface language")
 
 
 class CandidateOut(Schema):
@@ -421,17 +423,17 @@ def requests_create(request: HttpRequest, payload: RequestIn):
     _require(request, roles.REQUESTER)
     institution = queries.institution_of(request.user)
     if institution is None:
-        raise HttpError(403, "Your account acts for no institution yet.")
+        raise HttpError(403, _("Your account acts for no institution yet."))
     language = Language.objects.filter(code=payload.language).first()
     if language is None:
-        raise HttpError(400, f"Unknown language code {payload.language!r}.")
+        raise HttpError(400, _("Unknown language code: %(code)s") % {"code": payload.language})
     place = None
     if payload.place_id is not None:
         place = InstitutionPlace.objects.filter(
             pk=payload.place_id, institution=institution
         ).first()
         if place is None:
-            raise HttpError(400, "Unknown place: choose one of your institution's places.")
+            raise HttpError(400, _("Unknown place: choose one of your institution's places."))
     data = services.RequestInput(
         language=language,
         starts_at=_aware(payload.starts_at),
@@ -447,7 +449,7 @@ def requests_create(request: HttpRequest, payload: RequestIn):
     )
     with _service_errors(400):
         created = services.request_create(user=request.user, data=data)
-    return 201, _request_out(queries.request_for(request.user, created.pk), timezone.now())
+    return Status(201, _request_out(queries.request_for(request.user, created.pk), timezone.now()))
 
 
 @router.get(
@@ -460,7 +462,7 @@ def requests_detail(request: HttpRequest, request_id: int = Path(..., ge=1, le=M
     _require(request, roles.REQUESTER)
     request_obj = queries.requests_for_requester(request.user).filter(pk=request_id).first()
     if request_obj is None:
-        raise HttpError(404, "No such request of your institution.")
+        raise HttpError(404, _("No such request of your institution."))
     return _request_out(request_obj, timezone.now())
 
 
@@ -483,7 +485,7 @@ def _own_offer(request: HttpRequest, offer_id: int) -> Assignment:
     _require(request, roles.MEDIATOR)
     offer = queries.assignments_for_mediator(request.user).filter(pk=offer_id).first()
     if offer is None:
-        raise HttpError(404, "No such offer of yours.")
+        raise HttpError(404, _("No such offer of yours."))
     return offer
 
 
@@ -602,7 +604,7 @@ def staff_offer_send(
     with _service_errors(409):
         assignment = services.offer_send(request=request_obj, mediator=mediator, actor=request.user)
     if assignment is None:
-        raise HttpError(409, "No eligible candidate is left for this request.")
+        raise HttpError(409, _("No eligible candidate is left for this request."))
     return {
         "id": assignment.pk,
         "request_id": assignment.request_id,
@@ -634,7 +636,7 @@ def staff_batch_propose(request: HttpRequest, payload: BatchIn):
         proposal = services.batch_propose(
             user=request.user, first_day=payload.first_day, last_day=payload.last_day
         )
-    return 201, _batch_out(proposal)
+    return Status(201, _batch_out(proposal))
 
 
 @router.get(

@@ -2,6 +2,8 @@
 (Tigrinya, second choice) mediate, alice is staff. Mails are sent at once (immediate tasks)."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests.mediation import factories
 
@@ -33,3 +35,12 @@ def mira(db):
 def omar(db):
     # Fluent, not native: ranked after mira.
     return factories.mediator("omar", languages=(("ti", "fluent"),), phone="0231 222222")
+
+
+@pytest.fixture
+def english():
+    """Messages in English, whatever the catalogues say (tests assert on the English msgids).
+    Opt in with `pytestmark = [..., pytest.mark.usefixtures("english")]`."""
+    translation.activate("en")
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -44,6 +44,7 @@ def mediator(
     user = make_user(username, roles.MEDIATOR)
     user.first_name = fields.pop("first_name", username.capitalize())
     user.last_name = fields.pop("last_name", "Tesfay")
+    user.preferred_language = "en"  # tests read the e-mails in English
     user.save()
     defaults = {
         "status": MediatorProfile.Status.ACTIVE,
@@ -79,6 +80,8 @@ def institution(name: str = "Grundschule Kleine Kielstraße", **fields) -> Insti
 
 def requester(username: str = "rita", inst: Institution | None = None) -> RequesterProfile:
     user = make_user(username, roles.REQUESTER)
+    user.preferred_language = "en"  # tests read the e-mails in English
+    user.save()
     return RequesterProfile.objects.create(user=user, institution=inst or institution())
 
 

@@ -11,7 +11,7 @@ from teilhabe.mediation import services
 from teilhabe.mediation.models import Assignment, MediatorProfile
 from tests.mediation import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_leaving_hands_on_coming_appointments(rita, mira, omar, alice):

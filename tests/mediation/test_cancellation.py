@@ -12,7 +12,7 @@ from teilhabe.mediation import services
 from teilhabe.mediation.models import Assignment, Cancellation, MediationRequest
 from tests.mediation import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _confirmed(rita, mira, **fields) -> MediationRequest:

@@ -12,7 +12,7 @@ from teilhabe.mediation.models import Assignment, MediationRequest
 from tests.conftest import login_verified
 from tests.mediation import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

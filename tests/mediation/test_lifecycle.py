@@ -15,7 +15,7 @@ from teilhabe.mediation.models import Assignment, MediationRequest
 from tests.conftest import make_user
 from tests.mediation import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _offer(request: MediationRequest) -> Assignment:

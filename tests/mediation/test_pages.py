@@ -17,7 +17,7 @@ from teilhabe.mediation.models import (
 from tests.conftest import login_verified
 from tests.mediation import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _form(school, day, **extra):

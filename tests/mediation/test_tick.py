@@ -11,7 +11,7 @@ from teilhabe.mediation import services
 from teilhabe.mediation.models import Assignment, MediationRequest
 from tests.mediation import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_an_unanswered_offer_expires_and_goes_to_the_next_candidate(rita, mira, omar):

@@ -14,8 +14,9 @@ answer. docs/mediation-matching.md explains the model; bench/mediation.py measur
 Hard constraints (a pair request/mediator is *eligible* when all hold):
   language (+ the dialect when the request names one), setting, area, reach (an in-person place in
   one of the mediator's districts, or a whole-city mediator), availability (the whole request
-  inside one availability window), no clash with a booking (blocked intervals, see
-  `blocked_interval`), the weekly maximum per ISO week (bookings included).
+  inside one availability window; touching windows count as one), no clash with a booking
+  (blocked intervals, see `blocked_interval`), the weekly maximum per ISO week (bookings
+  included).
 Soft (score and reasons only): language level, area experience, travel, fairness (recent
 assignments), load this week, gender preference.
 """
@@ -661,9 +662,19 @@ class _Solved:
 
 
 def _milp(
-    cost, matrix, lower, upper, deadline: float, n_pairs: int, *, presolve: bool = True
+    cost,
+    matrix,
+    lower,
+    upper,
+    deadline: float,
+    n_pairs: int,
+    *,
+    presolve: bool = True,
+    integral: int | None = None,
+    bounds=None,
 ) -> _Solved:
-    """One binary program: minimise cost·x with lower <= matrix·x <= upper."""
+    """Minimise cost·x with lower <= matrix·x <= upper; the first `integral` columns (default
+    all) binary, the rest continuous in [0, bounds]. The first n_pairs columns are the pairs."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -671,10 +682,12 @@ def _milp(
     left = deadline - started
     if left <= 0.01:
         return _Solved(proven=False, chosen=None, seconds=0.0)
+    integrality = np.zeros(len(cost))
+    integrality[: len(cost) if integral is None else integral] = 1
     result = milp(
         cost,
-        integrality=np.ones(len(cost)),
-        bounds=Bounds(0, 1),
+        integrality=integrality,
+        bounds=Bounds(0, 1 if bounds is None else bounds),
         constraints=[LinearConstraint(matrix, lower, upper)],
         # Zero gap: "optimal" must mean proven optimal, not HiGHS's default 0.01 % gap.
         options={"time_limit": left, "mip_rel_gap": 0.0, "presolve": presolve},
@@ -773,32 +786,57 @@ def _solve_component(
         # Nobody can take two: every load is 0 or 1 already.
         return _Answer(chosen=best, fill_proven=True, load_proven=True, times=times)
     steps = [(j, t) for j, bound in sorted(max_load.items()) for t in range(1, bound + 1)]
-    width = n + len(steps)
+    # Columns: x (pairs) | y (load steps) | f, t per request (filled 0/1, metres travelled).
+    # Fill and travel are fixed through f and t: rows "sum f >= F*" and "sum t <= T*" over a
+    # few hundred request columns instead of thousands of pair columns make the LP of this
+    # solve two to four times faster; the model is the same.
+    order = sorted(by_request)
+    n_steps, n_requests = len(steps), len(order)
+    f0 = n + n_steps
+    t0 = f0 + n_requests
+    width = t0 + n_requests
     line = {j: row for row, j in enumerate(sorted(max_load))}
-    link = coo_matrix(
+    place = {i: row for row, i in enumerate(order)}
+    r_rows: list[int] = []
+    r_cols: list[int] = []
+    r_vals: list[float] = []
+
+    def put(row: int, col: int, value: float) -> None:
+        r_rows.append(row)
+        r_cols.append(col)
+        r_vals.append(value)
+
+    requests_at = len(line)  # rows: loads first, then fill per request, then travel per request
+    for k, (i, j) in enumerate(pairs):
+        put(line[j], k, 1.0)
+        put(requests_at + place[i], k, 1.0)
+        put(requests_at + n_requests + place[i], k, float(metres[k]))
+    for s_, (j, _t) in enumerate(steps):
+        put(line[j], n + s_, -1.0)
+    for row in range(n_requests):
+        put(requests_at + row, f0 + row, -1.0)
+        put(requests_at + n_requests + row, t0 + row, -1.0)
+    links = coo_matrix((r_vals, (r_rows, r_cols)), shape=(requests_at + 2 * n_requests, width))
+    totals = coo_matrix(
         (
-            [1.0] * n + [-1.0] * len(steps),
-            (
-                [line[j] for _i, j in pairs] + [line[j] for j, _t in steps],
-                list(range(width)),
-            ),
+            [1.0] * n_requests + [1.0] * n_requests,
+            ([0] * n_requests + [1] * n_requests, list(range(f0, width))),
         ),
-        shape=(len(line), width),
+        shape=(2, width),
     )
-    pad = np.zeros(len(steps))
-    fixed = csr_matrix(
-        np.vstack([np.concatenate([np.ones(n), pad]), np.concatenate([metres, pad])])
-    )
-    # HiGHS's presolve spends seconds probing the travel row (large coefficients) and gains
+    zeros = np.zeros(requests_at + 2 * n_requests)
+    # HiGHS's presolve spends seconds probing the travel rows (large coefficients) and gains
     # little here: off.
     even = _milp(
-        np.concatenate([np.zeros(n), [2.0 * t - 1 for _j, t in steps]]),
-        vstack([matrix(width), link, fixed]),
-        np.concatenate([low, np.zeros(len(line)), [filled, -np.inf]]),
-        np.concatenate([high, np.zeros(len(line)), [np.inf, least_travel]]),
+        np.concatenate([np.zeros(n), [2.0 * t - 1 for _j, t in steps], np.zeros(2 * n_requests)]),
+        vstack([matrix(width), links, totals]),
+        np.concatenate([low, zeros, [filled, -np.inf]]),
+        np.concatenate([high, zeros, [np.inf, least_travel]]),
         deadline,
         n,
         presolve=False,
+        integral=f0,
+        bounds=np.concatenate([np.ones(f0 + n_requests), [farthest[i] for i in order]]),
     )
     times["load"] = even.seconds
     if even.chosen is None:

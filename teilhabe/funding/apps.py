@@ -14,6 +14,7 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding programmes")
     # Called by `manage.py load_reference_data` and `load_demo` (see core's commands).
     reference_loader = "teilhabe.funding.reference.programmes_load"
+    demo_loader = "teilhabe.funding.demo.demo_load"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

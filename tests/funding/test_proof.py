@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from teilhabe.funding import proof_services
 from teilhabe.funding.models import PaymentPlan, ProofOfUse, RepaymentClaim
@@ -116,7 +117,7 @@ def test_cost_lines_claim_granted_minus_proven_and_need_receipts(vera, treff, pe
     assert cost_line.granted_cents == 270_000
     report(vera, grant, delivered=1, proven={cost_line.pk: 250_000})
 
-    with pytest.raises(FundingError) as refused:
+    with pytest.raises(FundingError) as refused, translation.override("en"):
         proof_services.proof_submit(user=vera, application=grant)
     assert any("receipt" in problem for problem in refused.value.problems)
 

@@ -130,6 +130,10 @@ def test_the_reports_page_has_no_violations(new_page, axe, grant, alice):
 
     expect(page.locator("#report-approved")).to_have_text(re.compile(r"4\.000,00\s€"))
     check_page(page, axe, arabic=False)
-    for path in ("/staff/funding/payments/", "/staff/funding/proofs/"):
+    for path in (
+        "/staff/funding/payments/",
+        f"/staff/funding/applications/{grant.pk}/payments/",
+        "/staff/funding/proofs/",
+    ):
         page.goto(path)
         check_page(page, axe, arabic=False)

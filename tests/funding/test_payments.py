@@ -253,3 +253,42 @@ def test_cells_that_look_like_formulas_are_defused(grant, alice, period, treff):
 def test_only_staff_export(grant, vera, period):
     with pytest.raises(PermissionDenied):
         payment_services.payments_export(user=vera, period=period, due_until=TODAY)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_payments_at_once_never_pay_more_than_granted(
+    transactional_db, vera, treff, period, alice
+):
+    """Two staff members book 3,000 € each on a 4,000 € instalment at the same moment: one
+    succeeds, the other gets the message; the plan never shows more than granted."""
+    import threading
+
+    from django.db import connection
+
+    grant = granted(vera, treff, period, alice)
+    plan = payment_services.schedule_in_full(user=alice, decision=grant.decision, due_on=TODAY)
+    instalment = plan.instalments.get()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def pay():
+        try:
+            barrier.wait()
+            payment_services.payment_record(
+                user=alice, instalment=instalment, paid_on=TODAY, amount_cents=300_000, today=TODAY
+            )
+            outcomes.append("paid")
+        except PaymentError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["paid", "refused"]
+    plan.refresh_from_db()
+    assert plan.paid_cents == 300_000

@@ -6,6 +6,7 @@ class MediationConfig(AppConfig):
     name = "teilhabe.mediation"
     label = "mediation"
     verbose_name = _("Language-mediator pool")
+    demo_loader = "teilhabe.mediation.demo.demo_load"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

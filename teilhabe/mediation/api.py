@@ -418,6 +418,7 @@ def requests_list(
     "/requests",
     response={201: RequestOut, **REQUESTER_ERRORS},
     summary="Request a mediator for my institution (requester)",
+    url_name="mediation_requests",  # the same path as the list: one URL name
 )
 def requests_create(request: HttpRequest, payload: RequestIn):
     _require(request, roles.REQUESTER)
@@ -629,6 +630,7 @@ def staff_batches(request: HttpRequest):
     "/staff/batches",
     response={201: BatchOut, 400: ErrorOut, 403: ErrorOut},
     summary="Propose offers for all open requests of a period, solved exactly (staff)",
+    url_name="mediation_batches",  # the same path as the list: one URL name
 )
 def staff_batch_propose(request: HttpRequest, payload: BatchIn):
     _require(request, roles.STAFF)

@@ -29,7 +29,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from teilhabe.core import roles
-from teilhabe.core.models import Language
+from teilhabe.core.models import District, Language
 from teilhabe.core.permissions import is_verified
 from teilhabe.mediation import queries, reasons, services
 from teilhabe.mediation.models import (
@@ -280,6 +280,23 @@ class StaffRequestFilter(Schema):
 # --- Building answers ------------------------------------------------------------------------
 
 
+def _with_places(queryset):
+    """The place and its district's name in the same query: a district row holds its whole
+    boundary (GeoJSON), which an answer never needs."""
+    prefix = "request__" if queryset.model is Assignment else ""
+    return queryset.select_related(f"{prefix}place__district").defer(
+        f"{prefix}place__district__geometry"
+    )
+
+
+def _district_name(place: InstitutionPlace) -> str | None:
+    if place.district_id is None:
+        return None
+    if InstitutionPlace.district.is_cached(place):
+        return place.district.name
+    return District.objects.filter(pk=place.district_id).values_list("name", flat=True).first()
+
+
 def _place(place: InstitutionPlace | None) -> dict | None:
     if place is None:
         return None
@@ -289,7 +306,7 @@ def _place(place: InstitutionPlace | None) -> dict | None:
         "street": place.street,
         "postcode": place.postcode,
         "city": place.city,
-        "district": place.district.name if place.district_id and place.district else None,
+        "district": _district_name(place),
     }
 
 
@@ -407,7 +424,9 @@ def requests_list(
     request: HttpRequest, filters: Query[RequestFilter], pagination: Query[PageQuery]
 ):
     _require(request, roles.REQUESTER)
-    queryset = queries.requests_for_requester(request.user).order_by("-starts_at", "-id")
+    queryset = _with_places(queries.requests_for_requester(request.user)).order_by(
+        "-starts_at", "-id"
+    )
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     now = timezone.now()
@@ -478,7 +497,7 @@ def requests_detail(request: HttpRequest, request_id: int = Path(..., ge=1, le=M
 )
 def offers_list(request: HttpRequest):
     _require(request, roles.MEDIATOR)
-    offers = queries.open_offers(request.user).select_related("request__place__district")
+    offers = _with_places(queries.open_offers(request.user))
     return [_offer_out(offer) for offer in offers.order_by("request__starts_at", "id")]
 
 
@@ -539,7 +558,8 @@ def staff_requests_list(
         institution_id=filters.institution,
         first_day=filters.first_day,
         last_day=filters.last_day,
-    ).order_by("starts_at", "id")
+    )
+    queryset = _with_places(queryset).order_by("starts_at", "id")
     now = timezone.now()
     return _page(queryset, pagination, lambda item: _staff_request_out(item, now))
 
@@ -547,7 +567,7 @@ def staff_requests_list(
 def _staff_request(request: HttpRequest, request_id: int) -> MediationRequest:
     _require(request, roles.STAFF)
     return get_object_or_404(
-        MediationRequest.objects.select_related("language", "institution", "place__district"),
+        _with_places(MediationRequest.objects.select_related("language", "institution")),
         pk=request_id,
     )
 

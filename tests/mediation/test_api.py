@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from teilhabe.core.models import District
 from teilhabe.mediation.models import Assignment, MediationRequest
 from tests.conftest import login_verified
 from tests.mediation import factories
@@ -365,3 +368,24 @@ def test_the_openapi_description_shows_the_session_authentication(client, db):
         if scheme.get("in") == "cookie"
     ]
     assert scheme["type"] == "apiKey"
+
+
+def test_a_list_costs_the_same_queries_however_long(as_rita, school, districts):
+    place = school.places.get()
+    place.district = District.objects.get(number=20)
+    place.save()
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            answer = as_rita.get(f"{BASE}/requests").json()
+        assert answer["items"][0]["place"]["district"] == "Innenstadt-Nord"
+        # No district boundary is read for an answer.
+        assert not any("geometry" in query["sql"] for query in captured.captured_queries)
+        return len(captured.captured_queries)
+
+    for day in range(3):
+        factories.request(school, starts_at=factories.next_week_at(9, days=7 + day))
+    few = queries_for_list()
+    for day in range(6):
+        factories.request(school, starts_at=factories.next_week_at(9, days=12 + day))
+    assert queries_for_list() == few

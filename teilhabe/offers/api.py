@@ -5,7 +5,6 @@ for values of the wrong type), never with 500.
 """
 
 from datetime import date, datetime
-from math import ceil
 from uuid import UUID
 
 from django.conf import settings
@@ -15,14 +14,15 @@ from django.utils.translation import override
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from teilhabe.offers import geojson
+from teilhabe.offers import geojson, queries
 from teilhabe.offers.models import Offer
 from teilhabe.offers.queries import (
+    COUNT_LIMIT,
     FilterError,
     OfferFilter,
+    offer_records,
     parse_bbox,
     public_offers,
-    with_details,
 )
 
 router = Router(tags=["offers"])
@@ -132,7 +132,14 @@ class OfferOut(Schema):
 
 
 class OfferPage(Schema):
-    count: int
+    count: int = Field(
+        description=f"matching offers; counted up to {COUNT_LIMIT:,}: if more match, count is "
+        f"{COUNT_LIMIT:,} and count_capped is true"
+    )
+    count_capped: bool = Field(
+        description=f"more than {COUNT_LIMIT:,} offers match; pages end there, so narrow the "
+        "filter (bbox, category, q) to see the rest, or use offers.geojson or /api/hsds/"
+    )
     page: int
     per_page: int
     total_pages: int
@@ -174,54 +181,52 @@ def _hhmm(value) -> str | None:
     return value.strftime("%H:%M") if value else None
 
 
-def offer_out(offer: Offer, lang: str, url: str) -> dict:
-    title, description, fell_back = offer.text_in(lang)
-    category = offer.category
+def offer_out(record: dict, lang: str, url: str) -> dict:
+    """An offer as the API shows it, from a queries.offer_records() record."""
+    names = record["category__names"] or {}
+    district = record["district__slug"]
     return {
-        "id": offer.pk,
-        "uuid": offer.uuid,
-        "url": url.format(offer.pk),
+        "id": record["id"],
+        "uuid": record["uuid"],
+        "url": url.format(record["id"]),
         "lang": lang,
-        "title": title,
-        "description": description,
-        "fell_back_to_german": fell_back,
+        "title": record["title"],
+        "description": record["description"],
+        "fell_back_to_german": record["fell_back"],
         "category": {
-            "slug": category.slug,
-            "name": category.label(lang),
-            "colour": category.colour,
+            "slug": record["category__slug"],
+            "name": names.get(lang) or record["category__name"],
+            "colour": record["category__colour"],
         },
-        "district": {"slug": offer.district.slug, "name": offer.district.name}
-        if offer.district
-        else None,
-        "organisation": {"id": offer.organisation.uuid, "name": offer.organisation.name},
-        "latitude": offer.latitude,
-        "longitude": offer.longitude,
-        "address": {"street": offer.street, "postcode": offer.postcode, "city": offer.city},
-        "languages": [language.code for language in offer.languages.all()],
-        "target_groups": [group.slug for group in offer.target_groups.all()],
-        "is_free": offer.is_free,
-        "cost_note": offer.cost_note,
-        "wheelchair_access": offer.wheelchair_access,
-        "by_appointment": offer.by_appointment,
-        "hours_note": offer.hours_note,
+        "district": {"slug": district, "name": record["district__name"]} if district else None,
+        "organisation": {"id": record["organisation__uuid"], "name": record["organisation__name"]},
+        "latitude": record["latitude"],
+        "longitude": record["longitude"],
+        "address": {
+            "street": record["street"],
+            "postcode": record["postcode"],
+            "city": record["city"],
+        },
+        "languages": record["languages"],
+        "target_groups": record["target_groups"],
+        "is_free": record["is_free"],
+        "cost_note": record["cost_note"],
+        "wheelchair_access": record["wheelchair_access"],
+        "by_appointment": record["by_appointment"],
+        "hours_note": record["hours_note"],
         "opening_hours": [
-            {
-                "weekday": slot.weekday,
-                "day": WEEKDAYS[slot.weekday],
-                "opens": _hhmm(slot.opens),
-                "closes": _hhmm(slot.closes),
-            }
-            for slot in offer.weekly_slots.all()
+            {"weekday": day, "day": WEEKDAYS[day], "opens": _hhmm(opens), "closes": _hhmm(closes)}
+            for day, opens, closes in record["weekly_slots"]
         ],
         "dates": [
-            {"date": one.date, "starts": _hhmm(one.starts), "ends": _hhmm(one.ends)}
-            for one in offer.dates.all()
+            {"date": day, "starts": _hhmm(starts), "ends": _hhmm(ends)}
+            for day, starts, ends in record["dates"]
         ],
-        "phone": offer.phone,
-        "email": offer.email,
-        "website": offer.website,
-        "last_confirmed_at": offer.last_confirmed_at,
-        "updated_at": offer.updated_at,
+        "phone": record["phone"],
+        "email": record["email"],
+        "website": record["website"],
+        "last_confirmed_at": record["last_confirmed_at"],
+        "updated_at": record["updated_at"],
     }
 
 
@@ -229,21 +234,26 @@ def offer_out(offer: Offer, lang: str, url: str) -> dict:
     "/offers",
     response={200: OfferPage, 400: ErrorOut},
     summary="Public offers, filtered and paginated",
+    description=(
+        "Sorted by title. Counted and paged up to the first "
+        f"{COUNT_LIMIT:,} matches (see count_capped); the text query q finds substrings "
+        "of titles and descriptions in every language and of organisation names, ignoring case."
+    ),
     url_name="offers",
 )
 def offers(request: HttpRequest, filters: Query[OfferQuery], paging: Query[PageQuery]):
     lang = interface_language(filters.lang)
-    found = public_offers(offer_filter(filters)).order_by("title", "pk")
-    count = found.count()
+    ids = queries.OrderedIds(public_offers(offer_filter(filters)))
     start = (paging.page - 1) * paging.per_page
-    rows = with_details(found)[start : start + paging.per_page] if start < count else []
+    wanted = ids[start : start + paging.per_page]
     url = detail_url(lang)
     return {
-        "count": count,
+        "count": ids.count(),
+        "count_capped": ids.capped,
         "page": paging.page,
         "per_page": paging.per_page,
-        "total_pages": ceil(count / paging.per_page),
-        "items": [offer_out(offer, lang, url) for offer in rows],
+        "total_pages": -(-ids.count() // paging.per_page),
+        "items": [offer_out(record, lang, url) for record in offer_records(wanted, lang)],
     }
 
 
@@ -306,7 +316,8 @@ def offers_geojson(request: HttpRequest, filters: Query[OfferQuery]):
 )
 def offer(request: HttpRequest, id: int, query: Query[LangQuery]):
     lang = interface_language(query.lang)
-    found = with_details(Offer.objects.public().filter(pk=id)).first() if 0 < id <= MAX_ID else None
-    if found is None:
+    public = Offer.objects.public().filter(pk=id) if 0 < id <= MAX_ID else Offer.objects.none()
+    found = offer_records(list(public.values_list("pk", flat=True)), lang)
+    if not found:
         raise HttpError(404, f"No public offer with id {id}")
-    return offer_out(found, lang, detail_url(lang))
+    return offer_out(found[0], lang, detail_url(lang))

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +19,9 @@ class OffersConfig(AppConfig):
         from teilhabe.offers.models import Offer
 
         cache.connect_signals()
+        # SQLite drops a table's triggers when a migration rebuilds the table: put the text
+        # index's triggers back (and refill it) after every migrate.
+        post_migrate.connect(_ensure_text_index, sender=self, dispatch_uid="offers-text-index")
         # Offers carry a contact (phone, e-mail) that may be a person's.
         if not auditlog.contains(Offer):
             auditlog.register(
@@ -30,3 +35,9 @@ class OffersConfig(AppConfig):
                     "rejection_reason",
                 ],
             )
+
+
+def _ensure_text_index(using: str = "default", **_kwargs) -> None:
+    from teilhabe.offers import search
+
+    search.ensure_index(connections[using])

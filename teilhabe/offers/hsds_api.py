@@ -22,6 +22,7 @@ from teilhabe.core.models import Organisation, TargetGroup
 from teilhabe.offers import hsds
 from teilhabe.offers.hsds_io import exported_offers, taxonomy_terms
 from teilhabe.offers.models import Category, Offer
+from teilhabe.offers.queries import text_search
 
 router = Router(tags=["HSDS 3.0"])
 
@@ -126,18 +127,11 @@ def moment(value: str) -> datetime:
     return parsed
 
 
-def text_q(search: str) -> Q:
-    return (
-        Q(title__icontains=search)
-        | Q(description__icontains=search)
-        | Q(organisation__name__icontains=search)
-    )
-
-
 def filtered_services(query: ServiceQuery) -> QuerySet[Offer]:
     offers = exported_offers()
-    if query.search.strip():
-        offers = offers.filter(text_q(query.search.strip()))
+    # The map's text search (through the text index): titles and descriptions in every
+    # language and organisation names.
+    offers = text_search(offers, query.search)
     if query.taxonomy_term_id:
         term = as_uuid(query.taxonomy_term_id, "taxonomy_term_id")
         groups = [

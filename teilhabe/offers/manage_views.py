@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -130,14 +129,7 @@ def _offer_form_page(request: HttpRequest, offer: Offer) -> HttpResponse:
     if data is not None:
         valid = [form.is_valid(), slots.is_valid(), dates.is_valid()]
         if all(valid):
-            with transaction.atomic():
-                offer = form.save(commit=False)
-                services.offer_locate(offer)
-                offer.save()
-                form.save_m2m()
-                slots.instance = dates.instance = offer
-                slots.save()
-                dates.save()
+            offer = services.offer_save(form=form, slots=slots, dates=dates)
             if form.lacks_coordinates:
                 messages.warning(
                     request,

@@ -2,16 +2,35 @@
 offer stands for its organisation; what a pending change alters; view counts."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from teilhabe.core import roles
-from teilhabe.core.models import Organisation
+from teilhabe.core.models import Language, Organisation, TargetGroup
+from teilhabe.offers import search
 from teilhabe.offers.models import DailyViews, Offer, OfferTranslation, OneOffDate, WeeklySlot
 
 
@@ -90,20 +109,23 @@ def apply_filter(
             latitude__gte=min_lat,
             latitude__lte=max_lat,
         )
-    text = spec.text.strip()
-    if text:
-        translated = OfferTranslation.objects.filter(offer=OuterRef("pk")).filter(
-            Q(title__icontains=text) | Q(description__icontains=text)
-        )
-        offers = offers.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
-            | Q(organisation__name__icontains=text)
-            | Q(Exists(translated))
-        )
+    offers = text_search(offers, spec.text, categories=spec.categories)
     if spec.languages or spec.target_groups:
         offers = offers.distinct()
     return offers
+
+
+def text_search(
+    offers: QuerySet[Offer], text: str, *, categories: tuple[str, ...] = ()
+) -> QuerySet[Offer]:
+    """Offers whose title or description (in any language) or organisation name contains
+    `text`, ignoring case; through the text index (search.py), so it stays fast at 100,000
+    offers. Shared by the map, the list, the JSON API and the HSDS search. `categories`
+    (slugs the caller filters by as well) lets the index search only those categories."""
+    text = search.normalized(text)
+    if not text:
+        return offers
+    return offers.filter(search.text_condition(text, categories))
 
 
 def with_details(offers: QuerySet[Offer]) -> QuerySet[Offer]:
@@ -120,6 +142,230 @@ def with_details(offers: QuerySet[Offer]) -> QuerySet[Offer]:
             Prefetch("translations", queryset=OfferTranslation.objects.filter(status="published")),
         )
     )
+
+
+# A list counts at most this many offers; more are reported as "more than COUNT_LIMIT", and
+# pages beyond it are not served (narrow the filter instead). Counting 100,000 rows for every
+# page of a list would cost more than the page itself.
+COUNT_LIMIT = 10_000
+
+
+# The first ids of a list are read at once: a search (the common case) finds fewer, so one
+# query both counts and pages; a longer list is counted by the database instead.
+ID_BATCH = 2000
+
+
+class OrderedIds:
+    """The ids of offers in list order (title, then id), counted up to COUNT_LIMIT (`capped`
+    says that more match), sliced like a list, so a Paginator can page through them.
+
+    The filter (text index, bbox …) is evaluated once when it matches at most ID_BATCH offers;
+    otherwise a count (on the indexes, stopping after COUNT_LIMIT + 1) and, for a page beyond
+    the first ID_BATCH, that page are read as well.
+    """
+
+    def __init__(self, offers: QuerySet[Offer]):
+        self._ordered = offers.order_by("title", "pk").values_list("pk", flat=True)
+        self._head = list(self._ordered[: ID_BATCH + 1])
+        found = len(self._head)
+        if found > ID_BATCH:
+            found = offers.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        self._count, self.capped = min(found, COUNT_LIMIT), found > COUNT_LIMIT
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start, stop = window.start or 0, min(window.stop or self._count, self._count)
+        if start >= stop:
+            return []
+        if stop <= len(self._head):
+            return self._head[start:stop]
+        return list(self._ordered[start:stop])
+
+
+def offers_in_order(ids: list[int]) -> list[Offer]:
+    """The offers with these ids (one page of a list), with_details(), in the order given."""
+    if not ids:
+        return []
+    by_id = {offer.pk: offer for offer in with_details(Offer.objects.filter(pk__in=ids).order_by())}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# What an offer record (offer_records) carries from the offer row itself.
+RECORD_FIELDS = (
+    "id",
+    "uuid",
+    "title",
+    "description",
+    "latitude",
+    "longitude",
+    "street",
+    "postcode",
+    "city",
+    "is_free",
+    "cost_note",
+    "wheelchair_access",
+    "by_appointment",
+    "hours_note",
+    "phone",
+    "email",
+    "website",
+    "last_confirmed_at",
+    "updated_at",
+    "category__slug",
+    "category__name",
+    "category__names",
+    "category__colour",
+    "district__slug",
+    "district__name",
+    "organisation__uuid",
+    "organisation__name",
+)
+
+
+def offer_records(ids: list[int], language: str) -> list[dict]:
+    """Everything the JSON API shows of these offers, as plain data in the order of `ids`:
+    the RECORD_FIELDS plus languages (codes), target_groups (slugs), weekly_slots and dates
+    (tuples), the title and description in `language` (German where not translated, which
+    `fell_back` says). Two queries and no model objects, so a page of a list stays cheap (on
+    PostgreSQL every query is a round trip)."""
+    if not ids:
+        return []
+    rows = {
+        row["id"]: row for row in Offer.objects.filter(pk__in=ids).order_by().values(*RECORD_FIELDS)
+    }
+    if not rows:
+        return []
+    for row in rows.values():
+        row.update(languages=[], target_groups=[], weekly_slots=[], dates=[])
+    translated: dict[int, tuple[str, str]] = {}
+    for offer_id, kind, first, second, third in _related_rows(list(rows), language):
+        row = rows[offer_id]
+        if kind == "l":
+            row["languages"].append(first)
+        elif kind == "t":
+            row["target_groups"].append(first)
+        elif kind == "s":
+            row["weekly_slots"].append((int(first), _time(second), _time(third)))
+        elif kind == "d":
+            row["dates"].append((date.fromisoformat(first), _time(second), _time(third)))
+        else:
+            translated[offer_id] = (first, second)
+    for offer_id, row in rows.items():
+        # As Offer.text_in: a translation's empty description falls back to the German one.
+        if offer_id in translated:
+            title, description = translated[offer_id]
+            row.update(title=title, description=description or row["description"], fell_back=False)
+        else:
+            row["fell_back"] = language != "de"
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def _related_rows(ids: list[int], language: str) -> list[tuple]:
+    """(offer id, kind, up to three values as text) of the offers' languages (l), target groups
+    (t), weekly slots (s), dates (d) and published translation into `language` (x), in the
+    order the models define, in one query."""
+    among = ", ".join(["%s"] * len(ids))
+    languages = Offer.languages.through._meta.db_table
+    groups = Offer.target_groups.through._meta.db_table
+    parts = [
+        f"SELECT o.offer_id, 'l', l.sort_order, l.name_en, l.code, NULL, NULL "  # noqa: S608
+        f"FROM {languages} o JOIN {Language._meta.db_table} l ON l.id = o.language_id "
+        f"WHERE o.offer_id IN ({among})",
+        f"SELECT o.offer_id, 't', g.sort_order, g.name, g.slug, NULL, NULL "  # noqa: S608
+        f"FROM {groups} o JOIN {TargetGroup._meta.db_table} g ON g.id = o.targetgroup_id "
+        f"WHERE o.offer_id IN ({among})",
+        f"SELECT offer_id, 's', weekday, CAST(opens AS TEXT), CAST(weekday AS TEXT), "  # noqa: S608
+        f"CAST(opens AS TEXT), CAST(closes AS TEXT) FROM {WeeklySlot._meta.db_table} "
+        f"WHERE offer_id IN ({among})",
+        # Dates without a start time come first on their day (as SQLite orders them).
+        f"SELECT offer_id, 'd', 0, CAST(date AS TEXT) || ' ' || "  # noqa: S608
+        f"COALESCE(CAST(starts AS TEXT), ''), CAST(date AS TEXT), CAST(starts AS TEXT), "
+        f"CAST(ends AS TEXT) FROM {OneOffDate._meta.db_table} WHERE offer_id IN ({among})",
+    ]
+    params: list = [*ids, *ids, *ids, *ids]
+    if language != "de":
+        parts.append(
+            f"SELECT offer_id, 'x', 0, '', title, description, NULL "  # noqa: S608
+            f"FROM {OfferTranslation._meta.db_table} "
+            f"WHERE offer_id IN ({among}) AND language = %s AND status = %s"
+        )
+        params += [*ids, language, OfferTranslation.Status.PUBLISHED]
+    sql = " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], row[1], row[4], row[5], row[6]) for row in cursor.fetchall()]
+
+
+# --- the map's aggregated view -------------------------------------------------------------
+
+
+class _GridIndex(Func):
+    """floor(value / size) as an integer: the number of a grid column or row."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The values are shifted to be positive, where truncation is floor.
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS INTEGER)")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(FLOOR(%(expressions)s) AS INTEGER)")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The offers in one cell of a grid laid over the map: how many, where on average, their
+    extent, and the smallest id (the offer itself when it is alone)."""
+
+    column: int
+    row: int
+    count: int
+    latitude: float
+    longitude: float
+    west: float
+    south: float
+    east: float
+    north: float
+    first_id: int
+
+
+def grid_cells(offers: QuerySet[Offer], *, cell_lon: float, cell_lat: float) -> list[Cell]:
+    """The offers (with a place) counted per grid cell, in the database (one GROUP BY), so
+    that 100,000 offers become a few hundred rows. Cells are aligned to longitude -180 and
+    latitude -90, so a cell is the same whatever part of the map is asked for."""
+
+    def index(field: str, shift: float, size: float) -> _GridIndex:
+        return _GridIndex(
+            ExpressionWrapper((F(field) + Value(shift)) / Value(size), output_field=FloatField())
+        )
+
+    rows = (
+        offers.filter(latitude__isnull=False)
+        .order_by()
+        .annotate(gx=index("longitude", 180.0, cell_lon), gy=index("latitude", 90.0, cell_lat))
+        .values("gx", "gy")
+        .annotate(
+            n=Count("id"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
+            south=Min("latitude"),
+            north=Max("latitude"),
+            first=Min("id"),
+        )
+    )
+    names = ("gx", "gy", "n", "lat", "lon", "west", "south", "east", "north", "first")
+    return [Cell(*(row[name] for name in names)) for row in rows]
 
 
 def public_offers(

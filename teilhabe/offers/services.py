@@ -33,6 +33,21 @@ def offer_locate(offer: Offer) -> None:
         offer.district = district_for_point(offer.latitude, offer.longitude)
 
 
+@transaction.atomic
+def offer_save(*, form, slots, dates) -> Offer:
+    """Save a valid offer form (forms.OfferForm) with its weekly hours and dates formsets, as
+    one change: the district follows the coordinates. The form decides who may choose which
+    organisation; the caller, which offer may be edited (a draft or a pending change)."""
+    offer = form.save(commit=False)
+    offer_locate(offer)
+    offer.save()
+    form.save_m2m()
+    slots.instance = dates.instance = offer
+    slots.save()
+    dates.save()
+    return offer
+
+
 def _require_editor(user, offer: Offer) -> None:
     if not can_edit(user, offer):
         raise PermissionDenied

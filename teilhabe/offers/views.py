@@ -16,7 +16,6 @@ from csp.decorators import csp_exempt, csp_replace
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
@@ -112,10 +111,9 @@ def _list_context(request: HttpRequest, *, page_size: int) -> dict:
     choices = Choices.load()
     errors = [*parsed.errors, *filters.unknown_values(parsed.spec, choices.known)]
     spec = filters.without_unknown(parsed.spec, choices.known)
-    offers: QuerySet[Offer] = queries.with_details(queries.public_offers(spec, now)).order_by(
-        "title", "pk"
-    )
-    paginator = Paginator(offers, page_size)
+    # The list pages through ids, counted up to COUNT_LIMIT.
+    ids = queries.OrderedIds(queries.public_offers(spec, now))
+    paginator = Paginator(ids, page_size)
     page: Page = paginator.get_page(request.GET.get("page"))
     query = filters.normalized_query(spec)
     return {
@@ -124,7 +122,9 @@ def _list_context(request: HttpRequest, *, page_size: int) -> dict:
         "filter_active": not spec.is_empty,
         "filter_errors": errors,
         "page_obj": page,
-        "cards": _cards(list(page.object_list), language, now),
+        "count_capped": ids.capped,
+        "count_limit": queries.COUNT_LIMIT,
+        "cards": _cards(queries.offers_in_order(list(page.object_list)), language, now),
         "query": query,
         "page_query": f"{query}&" if query else "",
         "geojson_url": _geojson_url(query, language),
@@ -184,6 +184,11 @@ def _remember(key: str, body: bytes) -> None:
 def offers_geojson(request: HttpRequest) -> HttpResponse:
     """The public offers matching the filters as GeoJSON, titles in the visitor's language.
 
+    Without further parameters: every matching offer (the whole city). With `zoom` (and
+    usually `bbox`): what the map draws at that zoom, markers or grid cells
+    (geojson.map_layer). With `limit`: the first offers in list order and their count, for
+    the list beside the map.
+
     The ETag is built from the map version, the language and the normalized filter, so a
     conditional request is answered with 304 and a repeat request from the cache, both without
     a database query. "Open now" also depends on the minute, which is then part of the key.
@@ -197,24 +202,51 @@ def offers_geojson(request: HttpRequest) -> HttpResponse:
         return _json_error(
             f"lang must be one of: {', '.join(code for code, _name in settings.LANGUAGES)}"
         )
+    try:
+        zoom = _whole_number(request.GET, "zoom", 0, geojson.MAX_ZOOM)
+        limit = _whole_number(request.GET, "limit", 1, 100)
+    except queries.FilterError as error:
+        return _json_error(str(error))
     now = _now()
     minute = timezone.localtime(now).strftime("%Y%m%d%H%M") if parsed.spec.open_now else ""
-    fingerprint = f"{map_version()}|{language}|{parsed.normalized}|{minute}"
+    shape = f"zoom={zoom}|limit={limit}"
+    fingerprint = f"{map_version()}|{language}|{parsed.normalized}|{minute}|{shape}"
     etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return _with_cache_headers(HttpResponseNotModified(), etag)
     key = f"offers:geojson:{etag.strip(chr(34))}"
     body = _recent_bodies.get(key) or django_cache.get(key)
     if body is None:
-        offers = queries.public_offers(parsed.spec, now).order_by("pk")
-        body = geojson.dumps(
-            geojson.feature_collection(geojson.features(offers, language=language))
-        )
+        offers = queries.public_offers(parsed.spec, now)
+        if limit is not None:
+            collection = geojson.list_collection(offers, limit=limit, language=language)
+        elif zoom is not None:
+            collection = geojson.map_layer(
+                offers,
+                zoom=zoom,
+                bbox=parsed.spec.bbox,
+                language=language,
+                latitude=settings.MAP_CENTRE[0],
+            )
+        else:
+            collection = geojson.feature_collection(
+                geojson.features(offers.order_by("pk"), language=language)
+            )
+        body = geojson.dumps(collection)
         django_cache.set(key, body, timeout=GEOJSON_CACHE_SECONDS)
     _remember(key, body)
     response = HttpResponse(body, content_type="application/geo+json")
     response["Content-Language"] = language
     return _with_cache_headers(response, etag)
+
+
+def _whole_number(params, name: str, lowest: int, highest: int) -> int | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not lowest <= int(value) <= highest:
+        raise queries.FilterError(f"{name} must be a whole number from {lowest} to {highest}")
+    return int(value)
 
 
 def _with_cache_headers(response: HttpResponse, etag: str) -> HttpResponse:

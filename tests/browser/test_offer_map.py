@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from teilhabe.core.models import Language, Organisation, TargetGroup
+from teilhabe.offers import geojson, queries, views
 from teilhabe.offers import services as offer_services
-from teilhabe.offers import views
 from teilhabe.offers.models import Category, Offer, OfferTranslation, WeeklySlot
 
 pytestmark = pytest.mark.browser
@@ -191,6 +191,47 @@ def test_crowded_markers_merge_into_a_numbered_circle_that_zooms_in(
     # The map zoomed in: fewer offers in view, and the list followed it.
     expect(page.locator("[data-map-list] .offer-card")).not_to_have_count(in_view_before)
     assert page.locator("[data-map-list] .offer-card").count() < in_view_before
+
+
+@pytest.fixture
+def crowded(monkeypatch):
+    """As if the city had thousands of offers: the server sends grid cells, not markers."""
+    monkeypatch.setattr(geojson, "MARKER_LIMIT", 2)
+
+
+def test_with_many_offers_the_map_shows_cells_and_the_list_comes_from_the_server(
+    new_page, offers, no_tiles, crowded
+):
+    page = new_page(
+        geolocation={"latitude": 51.5245, "longitude": 7.4702}, permissions=["geolocation"]
+    )
+    block_tiles(page)
+    page.goto("/en/")
+
+    expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
+    assert marker_total(page) == 4
+    expect(page.locator("[data-map-list] .offer-card")).to_have_count(4)
+    expect(page.locator("[data-map-list-count]")).to_contain_text("4")
+    expect(page.locator("[data-server-list]")).to_be_hidden()
+
+    # Closer in, the server is asked again: fewer offers in view, the nearest one first.
+    page.get_by_role("button", name="Near me").click()
+    cards = page.locator("[data-map-list] .offer-card")
+    expect(cards).not_to_have_count(4)
+    expect(cards.first).to_contain_text("Sprachcafé am Nordmarkt")
+    expect(cards.first.locator(".offer-card__distance")).to_contain_text("km")
+
+
+def test_with_too_many_offers_in_view_the_list_asks_to_zoom_in(
+    new_page, offers, no_tiles, crowded, monkeypatch
+):
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 2)
+    page = new_page()
+    block_tiles(page)
+    page.goto("/en/")
+
+    expect(page.locator("[data-map-list-count]")).to_contain_text("More than 2 offers")
+    expect(page.locator("[data-map-list] .offer-card")).to_have_count(0)
 
 
 def test_near_me_centres_the_map_and_sorts_the_list_by_distance(new_page, offers, no_tiles):

@@ -1,5 +1,6 @@
-/* The offer map: markers from the GeoJSON view, aggregated where they crowd, a list that
-   follows the map's view, "near me"; an offer's small location map; the print button.
+/* The offer map: markers (or the server's grid cells) from the GeoJSON view, aggregated where
+   they crowd, a list that follows the map's view, "near me"; an offer's small location map;
+   the print button.
    Everything comes from data-* attributes (no inline script, CSP script-src 'self').
    Without this file the pages show the server-rendered list: the map is an enhancement. */
 (function () {
@@ -7,7 +8,7 @@
 
   var CLUSTER_PIXELS = 40; // markers closer than this on screen merge into one numbered circle
   var CLUSTER_UNTIL_ZOOM = 16; // from this zoom on, every marker is drawn on its own
-  var LIST_LIMIT = 100; // list cards drawn at once; more → "zoom in"
+  var LIST_LIMIT = 50; // list cards drawn at once; more → "zoom in"
 
   function format(template, values) {
     return String(template || "").replace(/%\((\w+)\)s/g, function (_m, key) {
@@ -62,11 +63,21 @@
 
   /* ---------------------------------------------------------------- the map page */
 
+  /* The map asks the server for what its view needs (offers.geojson?zoom=…&bbox=…): every
+     offer as a marker where they are few (then it groups crowded markers itself, and moves
+     and zooms within what it has without asking again), or grid cells with counts where
+     they are many (then the list beside the map comes from the server too, for the view). */
+
   function OfferMap(root) {
     this.root = root;
     this.data = root.dataset;
     this.lang = this.data.lang || document.documentElement.lang || "de";
-    this.features = [];
+    this.features = []; // single offers: {latlng, p}
+    this.cells = []; // grid cells from the server: {latlng, count, bounds}
+    this.aggregated = false;
+    this.loaded = null; // {bounds (null: everything), zoom} of the last answer
+    this.asked = 0; // number of the latest request: older answers are dropped
+    this.askedList = 0;
     this.position = null;
     this.categories = {};
     var self = this;
@@ -88,40 +99,113 @@
     this.map = baseMap(root.querySelector("[data-map-canvas]"), this.data);
     this.map.setView([parseFloat(this.data.lat), parseFloat(this.data.lon)], parseInt(this.data.zoom, 10));
     this.layer = L.layerGroup().addTo(this.map);
-    this.map.on("moveend", this.refresh, this);
+    this.map.on("moveend", this.moved, this);
     this.setUpNearMe();
-    this.load();
+    this.load(null, true);
   }
 
   OfferMap.prototype.say = function (text) {
     if (this.status) this.status.textContent = text || "";
   };
 
-  OfferMap.prototype.load = function () {
-    var self = this;
-    fetch(this.data.geojsonUrl, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+  OfferMap.prototype.url = function (extra) {
+    var url = this.data.geojsonUrl;
+    Object.keys(extra).forEach(function (key) {
+      url += (url.indexOf("?") < 0 ? "?" : "&") + key + "=" + encodeURIComponent(extra[key]);
+    });
+    return url;
+  };
+
+  OfferMap.prototype.get = function (extra) {
+    return fetch(this.url(extra), { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
-      })
+      });
+  };
+
+  /* Bounds rounded outwards to a grid of about a tile, so that nearby views ask the same
+     question (the browser and the server answer it from their caches). */
+  function snapped(bounds, zoom) {
+    var step = 360 / Math.pow(2, Math.max(zoom, 1)) / 2;
+    function down(v) { return (Math.floor(v / step) * step).toFixed(6); }
+    function up(v) { return (Math.ceil(v / step) * step).toFixed(6); }
+    var west = Math.max(-180, bounds.getWest()), east = Math.min(180, bounds.getEast());
+    var south = Math.max(-85, bounds.getSouth()), north = Math.min(85, bounds.getNorth());
+    return [down(west), down(south), up(east), up(north)];
+  }
+
+  function boundsOf(box) {
+    return L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+  }
+
+  /* What the map shows: everything at first (bounds null), later the part in view. */
+  OfferMap.prototype.load = function (bounds, first) {
+    var self = this;
+    var zoom = this.map.getZoom();
+    var ask = { zoom: zoom };
+    var box = null;
+    if (bounds) {
+      box = snapped(bounds.pad(0.25), zoom);
+      ask.bbox = box.join(",");
+    }
+    var number = ++this.asked;
+    this.get(ask)
       .then(function (collection) {
-        self.features = (collection.features || []).map(function (feature) {
-          var c = feature.geometry.coordinates;
-          return { latlng: L.latLng(c[1], c[0]), p: feature.properties };
-        });
-        // From now on the list follows the map; the server's page of the list steps aside.
-        if (self.serverList) self.serverList.hidden = true;
-        if (self.list) self.list.hidden = false;
-        if (self.listCount) self.listCount.hidden = false;
-        if (self.features.length) {
-          var bounds = L.latLngBounds(self.features.map(function (f) { return f.latlng; }));
-          self.map.fitBounds(bounds.pad(0.05), { maxZoom: 15, animate: false });
-        }
-        self.refresh();
+        if (number !== self.asked) return; // the view moved on meanwhile
+        self.take(collection, box ? boundsOf(box) : null, zoom);
+        if (first) self.start(collection);
+        else self.refresh();
       })
       .catch(function () {
-        self.say(self.data.tLoadingError);
+        if (number === self.asked) self.say(self.data.tLoadingError);
       });
+  };
+
+  OfferMap.prototype.take = function (collection, bounds, zoom) {
+    var features = [];
+    var cells = [];
+    (collection.features || []).forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var latlng = L.latLng(c[1], c[0]);
+      if (feature.properties.cluster) {
+        cells.push({ latlng: latlng, count: feature.properties.count, bounds: boundsOf(feature.properties.bbox) });
+      } else {
+        features.push({ latlng: latlng, p: feature.properties });
+      }
+    });
+    this.features = features;
+    this.cells = cells;
+    this.aggregated = !!collection.aggregated;
+    this.loaded = { bounds: bounds, zoom: zoom };
+  };
+
+  /* The first answer: the list follows the map from now on, and the map fits the offers. */
+  OfferMap.prototype.start = function (collection) {
+    if (this.serverList) this.serverList.hidden = true;
+    if (this.list) this.list.hidden = false;
+    if (this.listCount) this.listCount.hidden = false;
+    var before = this.map.getBounds();
+    var zoom = this.map.getZoom();
+    if (collection.bbox) {
+      var extent = boundsOf(collection.bbox);
+      this.map.fitBounds(extent.pad(0.05), { maxZoom: 15, animate: false });
+    }
+    // fitBounds calls moved() when the view changed; otherwise draw what there is.
+    if (this.map.getBounds().equals(before) && this.map.getZoom() === zoom) this.refresh();
+  };
+
+  /* After every move or zoom: draw from what is loaded if it covers the view, else ask. */
+  OfferMap.prototype.moved = function () {
+    if (!this.loaded) return; // the first answer is still on its way
+    var view = this.map.getBounds();
+    var covered = !this.loaded.bounds || this.loaded.bounds.contains(view);
+    var sameZoom = this.loaded.zoom === this.map.getZoom();
+    if (covered && (!this.aggregated || sameZoom)) {
+      this.refresh();
+    } else {
+      this.load(view, false);
+    }
   };
 
   OfferMap.prototype.refresh = function () {
@@ -173,36 +257,46 @@
     var self = this;
     var map = this.map;
     this.layer.clearLayers();
+    if (this.aggregated) {
+      this.features.forEach(function (feature) { self.layer.addLayer(self.offerMarker(feature)); });
+      this.cells.forEach(function (cell) {
+        self.layer.addLayer(self.clusterMarker(cell.latlng, cell.count, cell.bounds));
+      });
+      return;
+    }
     this.groups().forEach(function (group) {
       if (group.members.length === 1) {
         self.layer.addLayer(self.offerMarker(group.members[0]));
         return;
       }
-      var label = format(self.data.tCluster, { count: group.members.length });
-      var icon = L.divIcon({
-        className: "",
-        html: (function () {
-          var node = el("span", "map-cluster");
-          node.appendChild(el("span", null, String(group.members.length)));
-          node.firstChild.setAttribute("aria-hidden", "true");
-          node.appendChild(el("span", "visually-hidden", label));
-          return node;
-        })(),
-        iconSize: [44, 44],
-        iconAnchor: [22, 22],
-      });
       var bounds = L.latLngBounds(group.members.map(function (f) { return f.latlng; }));
-      var marker = L.marker(map.unproject(group.point, map.getZoom()), { icon: icon, title: label, keyboard: true });
-      marker.on("click", function () {
-        var target = map.getBoundsZoom(bounds.pad(0.2));
-        if (bounds.getNorthEast().equals(bounds.getSouthWest()) || target <= map.getZoom()) {
-          map.setView(bounds.getCenter(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
-        } else {
-          map.fitBounds(bounds.pad(0.2));
-        }
-      });
-      self.layer.addLayer(marker);
+      var latlng = map.unproject(group.point, map.getZoom());
+      self.layer.addLayer(self.clusterMarker(latlng, group.members.length, bounds));
     });
+  };
+
+  /* A numbered circle standing for `count` offers within `bounds`; a click zooms in. */
+  OfferMap.prototype.clusterMarker = function (latlng, count, bounds) {
+    var map = this.map;
+    var label = format(this.data.tCluster, { count: count });
+    var digits = String(count).length;
+    var width = 44 + Math.max(0, digits - 2) * 9; // wider for long numbers
+    var node = el("span", "map-cluster");
+    var number = el("span", null, String(count));
+    number.setAttribute("aria-hidden", "true");
+    node.appendChild(number);
+    node.appendChild(el("span", "visually-hidden", label));
+    var icon = L.divIcon({ className: "", html: node, iconSize: [width, 44], iconAnchor: [width / 2, 22] });
+    var marker = L.marker(latlng, { icon: icon, title: label, keyboard: true });
+    marker.on("click", function () {
+      var target = map.getBoundsZoom(bounds.pad(0.2));
+      if (bounds.getNorthEast().equals(bounds.getSouthWest()) || target <= map.getZoom()) {
+        map.setView(bounds.getCenter(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+      } else {
+        map.fitBounds(bounds.pad(0.2));
+      }
+    });
+    return marker;
   };
 
   OfferMap.prototype.offerMarker = function (feature) {
@@ -248,24 +342,54 @@
 
   OfferMap.prototype.drawList = function () {
     if (!this.list) return;
+    var view = this.map.getBounds();
+    if (this.aggregated) {
+      this.loadList(view);
+      return;
+    }
+    var inView = this.features.filter(function (f) { return view.contains(f.latlng); });
+    this.showList(inView, inView.length, false);
+  };
+
+  /* Many offers: the server sends the first of those in view, in list order, and their number. */
+  OfferMap.prototype.loadList = function (view) {
     var self = this;
-    var bounds = this.map.getBounds();
-    var inView = this.features.filter(function (f) { return bounds.contains(f.latlng); });
+    var box = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()].map(function (v) {
+      return v.toFixed(4);
+    });
+    var number = ++this.askedList;
+    this.get({ bbox: box.join(","), limit: LIST_LIMIT })
+      .then(function (collection) {
+        if (number !== self.askedList) return;
+        var features = (collection.features || []).map(function (feature) {
+          var c = feature.geometry.coordinates;
+          return { latlng: L.latLng(c[1], c[0]), p: feature.properties };
+        });
+        self.showList(features, collection.count, collection.count_capped, true);
+      })
+      .catch(function () {
+        self.say(self.data.tLoadingError);
+      });
+  };
+
+  OfferMap.prototype.showList = function (features, count, capped, sorted) {
+    var self = this;
     if (this.position) {
-      inView.forEach(function (f) { f.distance = self.position.distanceTo(f.latlng); });
-      inView.sort(function (a, b) { return a.distance - b.distance; });
-    } else {
+      features.forEach(function (f) { f.distance = self.position.distanceTo(f.latlng); });
+      features.sort(function (a, b) { return a.distance - b.distance; });
+    } else if (!sorted) {
       var collator = new Intl.Collator(this.lang);
-      inView.sort(function (a, b) { return collator.compare(a.p.title, b.p.title); });
+      features.sort(function (a, b) { return collator.compare(a.p.title, b.p.title); });
     }
     if (this.listCount) {
-      this.listCount.textContent = inView.length
-        ? format(this.data.tInView, { count: inView.length })
-        : this.data.tNoneInView;
+      var text = this.data.tNoneInView;
+      if (capped) text = format(this.data.tManyInView, { count: count.toLocaleString(this.lang) });
+      else if (count) text = format(this.data.tInView, { count: count });
+      this.listCount.textContent = text;
     }
     var fragment = document.createDocumentFragment();
-    inView.slice(0, LIST_LIMIT).forEach(function (f) { fragment.appendChild(self.card(f)); });
-    if (inView.length > LIST_LIMIT) fragment.appendChild(el("li", "offer-list__more", this.data.tMore));
+    features.slice(0, LIST_LIMIT).forEach(function (f) { fragment.appendChild(self.card(f)); });
+    if (count > LIST_LIMIT && !capped) fragment.appendChild(el("li", "offer-list__more", this.data.tMore));
     this.list.replaceChildren(fragment);
   };
 

@@ -22,8 +22,8 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, statistics.Period]:
             form.cleaned_data.get("first_month") or period.first_month,
             form.cleaned_data.get("last_month") or period.last_month,
         )
-        if period.last_month < period.first_month:
-            period = statistics.Period(period.last_month, period.last_month)
+        if period.last_month < period.first_month:  # only a start after the default end
+            period = statistics.Period(period.first_month, period.first_month)
     return form, period
 
 

@@ -123,7 +123,6 @@ class Proposal:
     bound: float | None = None
     # The percentage Threshold used (given or chosen); None for other policies.
     percent: int | None = None
-    details: dict[str, float | int | str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -358,8 +357,8 @@ def _threshold(
     percent = policy.percent
     if percent is None:
         percent = _largest_percent(eligible, budget_cents)
-    if not 0 <= percent <= 100:
-        raise ValueError("percent must be between 0 and 100")
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValueError("percent must be a whole number between 0 and 100")
     threshold = _score_text(policy.min_score)
     left = budget_cents
     for rank, index in enumerate(order, start=1):
@@ -508,92 +507,156 @@ def _groups(applications: Sequence[Application], order: Sequence[int]) -> list[_
     return list(groups.values())
 
 
-def _greedy_units(groups: Sequence[_Group], weights: Sequence[float], capacity: float) -> list:
-    """Best score first, as many units of each group as still fit: HiGHS's lower bound to beat."""
-    left, taken = capacity, [0] * len(groups)
-    for j in sorted(range(len(groups)), key=lambda j: -groups[j].score):
-        fit = left / weights[j]
-        take = min(groups[j].upper, math.floor(fit) if groups[j].integral else fit)
-        taken[j] = take
-        left -= take * weights[j]
-    return taken
+class _Knapsack:
+    """The MILP of (d) after aggregation: maximise Σ value·x subject to Σ weight·x ≤ capacity,
+    0 ≤ x ≤ upper, x whole for flat-rate groups. Value per weight is a group's score (scaled)."""
 
+    def __init__(self, groups: Sequence[_Group], budget_cents: int) -> None:
+        self.groups = groups
+        self.has_cost = any(not g.integral for g in groups)
+        # Dividing the budget row by the gcd of all unit prices keeps it exact and small
+        # (2,000 € and 250 € become 8 and 1), which HiGHS handles much better than cents.
+        step = 1 if self.has_cost else reduce(math.gcd, (g.unit_cents for g in groups))
+        self.weights = [g.unit_cents / step for g in groups]
+        self.capacity = budget_cents / step if self.has_cost else budget_cents // step
+        # Objective in euros × score, the best score counted as 100 (i.e. cents × score / best):
+        # moderate magnitudes whatever the score range, and HiGHS's absolute gap tolerance (1e-6)
+        # stays far below what one cent changes. `scale` converts back to score × cents.
+        self.scale = max(g.score for g in groups)
+        self.values = [g.score * g.unit_cents / self.scale for g in groups]
+        self.by_score = sorted(range(len(groups)), key=lambda j: -groups[j].score)
+        # The LP relaxation fills by score; λ is the value per weight of the group it splits.
+        self.price, used = 0.0, 0.0
+        for j in self.by_score:
+            used += self.weights[j] * groups[j].upper
+            if used > self.capacity:
+                self.price = self.values[j] / self.weights[j]
+                break
+        self.reduced = [v - self.price * w for v, w in zip(self.values, self.weights, strict=True)]
+        self.lp_bound = self.price * self.capacity + math.fsum(
+            d * g.upper for d, g in zip(self.reduced, groups, strict=True) if d > 0
+        )
 
-def _fixed_bounds(
-    values: Sequence[float],
-    weights: Sequence[float],
-    groups: Sequence[_Group],
-    capacity: float,
-    incumbent: float,
-) -> tuple[list[float], list[float]]:
-    """Bounds every solution at least as good as `incumbent` obeys (reduced-cost fixing).
+    def worth(self, x: Sequence[float]) -> float:
+        return math.fsum(v * xj for v, xj in zip(self.values, x, strict=True))
 
-    With λ the value per weight of the LP's critical group and d_j = value_j − λ·weight_j, every
-    feasible x has objective ≤ U − Σ_{d>0} d_j (upper_j − x_j) − Σ_{d<0} |d_j| x_j, where
-    U = λ·capacity + Σ_{d>0} d_j upper_j is the LP bound. So a solution worth ≥ incumbent moves
-    group j at most (U − incumbent) / |d_j| away from the LP's choice. No optimum is cut off; with
-    a near-optimal greedy incumbent almost every group is fixed and HiGHS solves a small core.
-    """
-    order = sorted(range(len(groups)), key=lambda j: -groups[j].score)
-    price, used = 0.0, 0.0
-    for j in order:
-        used += weights[j] * groups[j].upper
-        if used > capacity:
-            price = values[j] / weights[j]
-            break
-    d = [values[j] - price * weights[j] for j in range(len(groups))]
-    bound = price * capacity + math.fsum(d[j] * g.upper for j, g in enumerate(groups) if d[j] > 0)
-    # Slack against rounding in the sums above: loosening the bounds is always safe.
-    gap = bound - incumbent + 1e-6 + 1e-9 * abs(bound)
-    lower, upper = [0.0] * len(groups), [float(g.upper) for g in groups]
-    for j, g in enumerate(groups):
-        if d[j] > 0:
-            lower[j] = max(0.0, g.upper - (math.floor(gap / d[j]) if g.integral else gap / d[j]))
-        elif d[j] < 0:
-            upper[j] = min(upper[j], math.floor(gap / -d[j]) if g.integral else gap / -d[j])
-    return lower, upper
+    def fits(self, x: Sequence[float]) -> bool:
+        """Whole units within the budget (cost lines are filled later, to the cent)."""
+        spent = sum(
+            w * xj for w, xj, g in zip(self.weights, x, self.groups, strict=True) if g.integral
+        )
+        return spent <= self.capacity
+
+    def greedy(self) -> list[float]:
+        """Best score first, as many units of each group as still fit."""
+        left, taken = self.capacity, [0.0] * len(self.groups)
+        for j in self.by_score:
+            fit = left / self.weights[j]
+            taken[j] = min(
+                self.groups[j].upper, math.floor(fit) if self.groups[j].integral else fit
+            )
+            left -= taken[j] * self.weights[j]
+        return taken
+
+    def solve(self, lower, upper, capacity, columns, time_limit):
+        """HiGHS on `columns` only (the rest stays at `lower`), with `capacity` for them."""
+        import numpy as np
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        return milp(
+            -np.array([self.values[j] for j in columns]),  # HiGHS minimises
+            integrality=np.array([1 if self.groups[j].integral else 0 for j in columns]),
+            bounds=Bounds(
+                np.array([lower[j] for j in columns]), np.array([upper[j] for j in columns])
+            ),
+            constraints=LinearConstraint(
+                np.array([[self.weights[j] for j in columns]]), -np.inf, capacity
+            ),
+            options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
+        )
+
+    def margin(self, time_limit: float, size: int = 120) -> list[float] | None:
+        """A near-optimal start: everything the LP funds in full stays funded, everything it
+        leaves out stays out, except the `size` groups whose scores are closest to the margin,
+        which a small MILP packs exactly into the rest of the budget."""
+        if len(self.groups) <= size:
+            return None
+        near = sorted(range(len(self.groups)), key=lambda j: abs(self.reduced[j] / self.weights[j]))
+        window = set(near[:size])
+        x = [0.0] * len(self.groups)
+        for j, d in enumerate(self.reduced):
+            if j not in window and d > 0:
+                x[j] = float(self.groups[j].upper)
+        rest = self.capacity - math.fsum(w * xj for w, xj in zip(self.weights, x, strict=True))
+        columns = sorted(window)
+        lower = [0.0] * len(self.groups)
+        upper = [float(g.upper) for g in self.groups]
+        result = self.solve(lower, upper, rest, columns, time_limit)
+        if result.x is None:
+            return None
+        for j, value in zip(columns, result.x, strict=True):
+            x[j] = round(float(value)) if self.groups[j].integral else float(value)
+        used = math.fsum(w * xj for w, xj in zip(self.weights, x, strict=True))
+        return x if used <= self.capacity else None
+
+    def fixed_bounds(self, incumbent: float) -> tuple[list[float], list[float]]:
+        """Bounds every solution at least as good as `incumbent` obeys (reduced-cost fixing).
+
+        With d_j = value_j − λ·weight_j, every feasible x has objective
+        ≤ U − Σ_{d>0} d_j (upper_j − x_j) − Σ_{d<0} |d_j| x_j, where U is the LP bound. So a
+        solution worth ≥ incumbent moves group j at most (U − incumbent)/|d_j| away from the
+        LP's choice. No optimum is cut off; with a near-optimal incumbent almost every group is
+        fixed and HiGHS solves a small core.
+        """
+        # Slack against rounding in the sums: loosening the bounds is always safe.
+        gap = self.lp_bound - incumbent + 1e-6 + 1e-9 * abs(self.lp_bound)
+        lower = [0.0] * len(self.groups)
+        upper = [float(g.upper) for g in self.groups]
+        for j, (g, d) in enumerate(zip(self.groups, self.reduced, strict=True)):
+            if abs(d) * g.upper <= gap:
+                continue  # may move all the way: nothing to fix (and no overflow below)
+            reach = gap / abs(d)  # < g.upper
+            reach = math.floor(reach) if g.integral else reach
+            if d > 0:
+                lower[j] = g.upper - reach
+            else:
+                upper[j] = reach
+        return lower, upper
 
 
 def _solve_milp(
     groups: Sequence[_Group], budget_cents: int, time_limit: float
 ) -> tuple[list[int], str, float | None]:
     """Whole units per group, HiGHS's status and its proven upper bound on the objective."""
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     if not groups:
         return [], "optimal", 0.0
-    has_cost = any(not g.integral for g in groups)
-    # Dividing the budget row by the gcd of all unit prices keeps it exact and small
-    # (2,000 € and 250 € become 8 and 1) which HiGHS handles much better than cents.
-    step = 1 if has_cost else reduce(math.gcd, (g.unit_cents for g in groups))
-    weights = [g.unit_cents / step for g in groups]
-    capacity = budget_cents / step if has_cost else budget_cents // step
-    # Objective in score × euros keeps magnitudes moderate.
-    scale = 100.0
-    values = [g.score * g.unit_cents / scale for g in groups]
-    greedy = _greedy_units(groups, weights, capacity)
-    incumbent = math.fsum(v * x for v, x in zip(values, greedy, strict=True))
-    lower, upper = _fixed_bounds(values, weights, groups, capacity, incumbent)
-    result = milp(
-        -np.array(values),  # HiGHS minimises
-        integrality=np.array([1 if g.integral else 0 for g in groups]),
-        bounds=Bounds(np.array(lower), np.array(upper)),
-        constraints=LinearConstraint(np.array(weights).reshape(1, -1), -np.inf, capacity),
-        options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
-    )
-    greedy_units = [int(x) if g.integral else 0 for x, g in zip(greedy, groups, strict=True)]
-    if result.x is None:
-        return greedy_units, "heuristic", None  # nothing within the time limit: claim nothing
-    status = "optimal" if result.status == 0 else "feasible"
-    bound = -result.mip_dual_bound * scale if result.mip_dual_bound is not None else None
-    solution = [
-        round(float(x)) if g.integral else float(x) for x, g in zip(result.x, groups, strict=True)
-    ]
-    units = [x if g.integral else 0 for x, g in zip(solution, groups, strict=True)]
-    if incumbent > math.fsum(v * x for v, x in zip(values, solution, strict=True)):
-        # Only within HiGHS's tolerances (or when time ran out): keep the better of the two.
-        units = greedy_units
+    started = time.perf_counter()
+    model = _Knapsack(groups, budget_cents)
+    # The better of two starts decides how much can be fixed before the real solve.
+    best = model.greedy()
+    margin = model.margin(time_limit=min(1.0, time_limit / 4))
+    if margin is not None and model.worth(margin) > model.worth(best):
+        best = margin
+    lower, upper = model.fixed_bounds(model.worth(best))
+    everything = range(len(groups))
+    left_time = max(0.1, time_limit - (time.perf_counter() - started))
+    result = model.solve(lower, upper, model.capacity, everything, left_time)
+    status, bound = "heuristic", None
+    if result.x is not None:
+        status = "optimal" if result.status == 0 else "feasible"
+        if result.mip_dual_bound is not None:
+            bound = -result.mip_dual_bound * model.scale
+        solution = [
+            round(float(x)) if g.integral else float(x)
+            for x, g in zip(result.x, groups, strict=True)
+        ]
+        if not model.fits(solution):
+            status, bound = "feasible", None  # rounding within tolerance overshot: never accept
+        elif model.worth(solution) >= model.worth(best):
+            best = solution  # the start wins only within HiGHS's tolerances or out of time
+    elif margin is not None:
+        status = "feasible"  # no proof, but better than a rule of thumb
+    units = [int(x) if g.integral else 0 for x, g in zip(best, groups, strict=True)]
     return units, status, bound
 
 
@@ -631,15 +694,6 @@ def _max_weighted(
         groups = _groups(applications, order)
         units, status, bound = _solve_milp(groups, budget_cents, policy.time_limit_seconds)
         left = _hand_out(applications, groups, units, drafts, left)
-        if left < 0:
-            # HiGHS's integrality tolerance could round units into an overshoot: never accept
-            # that; drop the lowest-ranked units and stop claiming optimality.
-            status = "feasible"
-            for index in reversed(order):
-                for line in applications[index].lines:
-                    while left < 0 and line.kind == FLAT_RATE and drafts[index].units[line.id]:
-                        drafts[index].units[line.id] -= 1
-                        left += line.unit_cents
 
     # Completion, in rank order: cost lines take what the units leave (this is the exact optimum
     # of the continuous part given the units), then anything that still fits, e.g. zero-score

@@ -370,3 +370,27 @@ def test_it_refuses_nonsense(apps, budget):
 def test_euros_formats_cents_for_the_reasons():
     assert allocation.euros(21_635_159) == "216,351.59 €"
     assert allocation.euros(5) == "0.05 €"
+
+
+def test_tiny_scores_are_optimised_as_carefully_as_large_ones():
+    # Found by hypothesis: with scores near 0 the objective once fell below HiGHS's tolerance.
+    apps = [app(1, 1e-9, cost(7), flat(6, 2)), app(2, 0.0)]
+    proposal = valid(apps, 9, allocate(apps, 9, MaxWeighted()))
+    assert granted(proposal) == {1: 9, 2: 0}
+    assert proposal.status == "optimal"
+
+
+def test_a_solver_answer_above_the_budget_is_never_taken(monkeypatch):
+    import scipy.optimize
+
+    def everything(c, *, bounds, **kwargs):  # as if tolerances had rounded every unit up
+        return scipy.optimize.OptimizeResult(
+            x=bounds.ub, status=0, fun=float(c @ bounds.ub), mip_dual_bound=float(c @ bounds.ub)
+        )
+
+    monkeypatch.setattr(scipy.optimize, "milp", everything)
+    apps = [app(1, 90, flat(OFFER, 5)), app(2, 80, flat(MEETING_POINT, 1))]
+    proposal = valid(apps, 200_000, allocate(apps, 200_000, MaxWeighted()))
+    assert proposal.status == "feasible"
+    assert proposal.bound is None
+    assert granted(proposal) == {1: 125_000, 2: 0}

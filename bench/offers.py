@@ -171,6 +171,9 @@ def database(kind: str):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+GUNICORN_PIDS: dict[int, int] = {}  # port → the master process
+
+
 @contextmanager
 def gunicorn(env: dict):
     port = free_port()
@@ -190,6 +193,7 @@ def gunicorn(env: dict):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    GUNICORN_PIDS[port] = proc.pid
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -205,6 +209,46 @@ def gunicorn(env: dict):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc), 0 for those that are gone."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(port: int, env: dict) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers and, on PostgreSQL, by the database
+    connections serving this bench's database: what one request costs, whatever the load."""
+    master = GUNICORN_PIDS[port]
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                workers.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    figures = {"gunicorn workers": _cpu_seconds(workers)}
+    url = env.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+            pids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ]
+        figures["PostgreSQL"] = _cpu_seconds(pids)
+    return figures
 
 
 def request(port: int, path: str, headers: dict | None = None, conn=None):
@@ -385,7 +429,18 @@ def run_size(kind: str, count: int, *, seconds: float, clients: int) -> None:
                     f"&category=beratung&q={text}"
                 )
 
-            print(f"    uncached        {fmt(load(port, fresh, seconds=seconds, clients=clients))}")
+            before = server_cpu(port, env)
+            many = load(port, fresh, seconds=seconds, clients=clients)
+            used = {name: server_cpu(port, env)[name] - before[name] for name in before}
+            print(f"    uncached        {fmt(many)}")
+            parts = " + ".join(
+                f"{name} {1000 * value / many['requests']:.1f}" for name, value in used.items()
+            )
+            per_request = 1000 * sum(used.values()) / many["requests"]
+            print(
+                f"    server CPU per uncached request {per_request:.1f} ms ({parts}); "
+                f"{os.cpu_count()} CPUs share it with the {clients} clients"
+            )
             one = load(port, fresh, seconds=seconds, clients=1)
             print(f"    uncached, 1 client {fmt(one)}")
             if Path(CHROMIUM).exists():

@@ -147,12 +147,18 @@ def _pg_condition(text: str) -> Q:
     from teilhabe.offers.models import OfferTranslation
 
     like = _like(text)
-    translated = OfferTranslation.objects.filter(
-        _UpperLike(_Document(F("title"), F("description")), like)
-    ).values("offer_id")
-    organisations = Organisation.objects.filter(
-        _UpperLike(Func(F("name"), template="upper(%(expressions)s::text)"), like)
-    ).values("id")
+    translated = (
+        OfferTranslation.objects.filter(_UpperLike(_Document(F("title"), F("description")), like))
+        .order_by()
+        .values("offer_id")
+    )
+    organisations = (
+        Organisation.objects.filter(
+            _UpperLike(Func(F("name"), template="upper(%(expressions)s::text)"), like)
+        )
+        .order_by()
+        .values("id")
+    )
     return (
         Q(_UpperLike(_Document(F("title"), F("description")), like))
         | Q(_AnyOf(F("pk"), Subquery(translated)))

@@ -185,6 +185,7 @@
     if (this.serverList) this.serverList.hidden = true;
     if (this.list) this.list.hidden = false;
     if (this.listCount) this.listCount.hidden = false;
+    this.drawMarkers(); // at once, even if fitting the view below asks again
     var before = this.map.getBounds();
     var zoom = this.map.getZoom();
     if (collection.bbox) {

@@ -488,7 +488,30 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"applications/{instance.application.uuid}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
+class PrivateUpload(models.Model):
+    """What every uploaded file keeps beside itself: its original name, checked type and size,
+    who uploaded it and when. The file lives in private storage under a random name."""
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Attachment(PrivateUpload):
     """A document attached to an application (PDF, PNG, JPEG), checked by content and size."""
 
     class Kind(models.TextChoices):
@@ -505,25 +528,11 @@ class Attachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class FormalCheck(models.Model):
@@ -1026,7 +1035,7 @@ def proof_receipt_path(instance: "ProofReceipt", filename: str) -> str:
     return f"proofs/{instance.proof.application.uuid}/{uuid.uuid4().hex}{suffix}"
 
 
-class ProofReceipt(models.Model):
+class ProofReceipt(PrivateUpload):
     """A receipt or other evidence for a proof of use (PDF, PNG, JPEG), checked by content."""
 
     class Kind(models.TextChoices):
@@ -1043,25 +1052,11 @@ class ProofReceipt(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     file = models.FileField(_("file"), upload_to=proof_receipt_path, storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ProofCheck(models.Model):

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.core.models import District, Language, TimeStamped
+from teilhabe.core.models import District, Language, TimeStamped, Weekday
 
 
 class Area(models.TextChoices):
@@ -231,15 +231,6 @@ class MediatorLanguage(models.Model):
 
 class AvailabilityWindow(models.Model):
     """A weekly window in which the mediator can take appointments (local time)."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
 
     mediator = models.ForeignKey(MediatorProfile, on_delete=models.CASCADE, related_name="windows")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)

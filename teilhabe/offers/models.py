@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.core.models import District, Language, Organisation, TargetGroup, TimeStamped
+from teilhabe.core.models import (
+    District,
+    Language,
+    Organisation,
+    TargetGroup,
+    TimeStamped,
+    Weekday,
+)
 
 
 class Category(models.Model):
@@ -268,15 +275,6 @@ class OfferTranslation(TimeStamped):
 
 class WeeklySlot(models.Model):
     """The offer is open every week on this day between these times (local time)."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="weekly_slots")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)

@@ -91,9 +91,11 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data of the offer map (Angebotskarte): help offers for newcomers and volunteers. "
-        "/api/v1/ serves them with the map's filters and translations, /api/hsds/ as the "
-        "Human Services Data Specification 3.0 (Open Referral). Read-only, no log-in. "
-        'Errors are JSON {"detail": …}.'
+        "/api/v1/offers serves them with the map's filters and translations, /api/hsds/ as the "
+        "Human Services Data Specification 3.0 (Open Referral); both are read-only and need no "
+        "log-in. /api/v1/mediation/ (language-mediator pool) and /api/v1/funding/ (funding "
+        "programmes) need a session log-in and, for changes, the CSRF token; each user sees "
+        'what their role allows. Errors are JSON {"detail": …}.'
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -68,6 +68,9 @@ _MEDIATION_STAFF: tuple[str, ...] = (
         for action in ("add", "change", "delete", "view")
     ),
     "mediation.view_mediatorrecordaccess",
+    # Expense statements change only through expense_services; staff view them in the admin.
+    "mediation.view_expensestatement",
+    "mediation.view_expenseline",
 )
 _FUNDING_STAFF: tuple[str, ...] = (
     # Programmes, periods, measure types and criteria are edited in the admin; the workflow's
@@ -92,6 +95,16 @@ _FUNDING_STAFF: tuple[str, ...] = (
             "allocation",
             "allocationentry",
             "decision",
+            "paymentplan",
+            "instalment",
+            "payment",
+            "proofofuse",
+            "proofline",
+            "proofreceipt",
+            "proofcheck",
+            "repaymentclaim",
+            "repayment",
+            "proofreminder",
         )
     ),
     "funding.change_fundingprofile",

@@ -196,3 +196,7 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["application", "outcome", "granted_cents", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     exclude = ["letter"]
+
+
+# The read-only admin of payments and proofs lives in its own module.
+from teilhabe.funding import admin_payments  # noqa: E402, F401

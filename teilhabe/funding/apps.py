@@ -19,7 +19,17 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from teilhabe.funding.models import Application, Decision, FundingProfile
+        from teilhabe.funding.models import (
+            Application,
+            Decision,
+            FundingProfile,
+            Instalment,
+            Payment,
+            PaymentPlan,
+            ProofOfUse,
+            Repayment,
+            RepaymentClaim,
+        )
 
         if auditlog.contains(FundingProfile):
             return
@@ -42,3 +52,10 @@ class FundingConfig(AppConfig):
         auditlog.register(
             Decision, include_fields=["outcome", "granted_cents", "reason", "decided_by"]
         )
+        # Money out and back: every payment-side change is audited.
+        auditlog.register(PaymentPlan)
+        auditlog.register(Instalment)
+        auditlog.register(Payment)
+        auditlog.register(ProofOfUse, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(RepaymentClaim, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(Repayment)

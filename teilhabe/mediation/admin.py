@@ -141,3 +141,7 @@ class MediatorRecordAccessAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The read-only admin of expense statements lives in its own module.
+from teilhabe.mediation import expense_admin  # noqa: E402, F401

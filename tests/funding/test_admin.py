@@ -20,6 +20,14 @@ READ_ONLY = [
     models.AllocationEntry,
     models.Decision,
     models.BankDataRead,
+    models.PaymentPlan,
+    models.Payment,
+    models.ProofOfUse,
+    models.ProofReceipt,
+    models.ProofCheck,
+    models.RepaymentClaim,
+    models.Repayment,
+    models.ProofReminder,
 ]
 
 

@@ -94,7 +94,7 @@ class MediatorQuerySet(models.QuerySet):
 
 
 class MediatorProfile(TimeStamped):
-    """A volunteer language mediator (Sprachmittler/in) with a log-in."""
+    """A volunteer language mediator (Sprachmittler*in) with a log-in."""
 
     class Status(models.TextChoices):
         APPLICANT = "applicant", _("Applicant")

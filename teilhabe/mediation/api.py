@@ -170,7 +170,7 @@ class AppointmentOut(Schema):
     notes: str
 
 
-class OfferOut(Schema):
+class AssignmentOfferOut(Schema):
     id: int = Field(description="the offer (assignment) id, for accept and decline")
     status: str
     offered_at: datetime
@@ -491,7 +491,7 @@ def requests_detail(request: HttpRequest, request_id: int = Path(..., ge=1, le=M
 
 @router.get(
     "/offers",
-    response={200: list[OfferOut], 403: ErrorOut},
+    response={200: list[AssignmentOfferOut], 403: ErrorOut},
     summary="My open offers (mediator)",
     url_name="mediation_offers",
 )
@@ -511,7 +511,7 @@ def _own_offer(request: HttpRequest, offer_id: int) -> Assignment:
 
 @router.post(
     "/offers/{offer_id}/accept",
-    response={200: OfferOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AssignmentOfferOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Accept an offer: the appointment is confirmed (mediator)",
     url_name="mediation_offer_accept",
 )
@@ -524,7 +524,7 @@ def offers_accept(request: HttpRequest, offer_id: int = Path(..., ge=1, le=MAX_I
 
 @router.post(
     "/offers/{offer_id}/decline",
-    response={200: OfferOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AssignmentOfferOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Decline an offer; it goes to the next candidate (mediator)",
     url_name="mediation_offer_decline",
 )

@@ -289,3 +289,49 @@ def test_it_answers_the_same_question_again_without_a_query(
     offers["cafe"].title = "Sprachcafé am Nordmarkt (neu)"
     offers["cafe"].save()
     assert "(neu)" in client.get(path).content.decode()
+
+
+def _properties(schema: dict, components: dict) -> dict:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    return schema.get("properties", {})
+
+
+def test_the_offer_list_is_exactly_its_published_schema(client, offers):
+    """The list is encoded without pydantic (it is the hot path of the map's API): every answer
+    must still validate against the OpenAPI schema and carry exactly its fields."""
+    import jsonschema
+
+    from teilhabe.api import api
+
+    openapi = api.get_openapi_schema()
+    components = openapi["components"]["schemas"]
+    page_schema = {"$ref": "#/components/schemas/OfferPage", "components": {"schemas": components}}
+    for params in ({}, {"lang": "ar"}, {"lang": "en", "per_page": 1, "page": 2}):
+        body = get(client, "/api/v1/offers", **params).json()
+        jsonschema.validate(body, page_schema, format_checker=jsonschema.FormatChecker())
+        assert set(body) == set(_properties({"$ref": "#/OfferPage"}, components))
+        item_fields = set(
+            _properties(components["OfferPage"]["properties"]["items"]["items"], components)
+        )
+        assert body["items"] and all(set(item) == item_fields for item in body["items"])
+
+
+def test_every_schema_name_in_the_openapi_description_is_one_class():
+    """Ninja names components by class name: two schemas of one name would silently document
+    one API with the other's fields."""
+    from ninja import Schema
+
+    from teilhabe.api import api
+
+    api.get_openapi_schema()
+    named: dict[str, set] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("teilhabe.") and "Query" not in cls.__name__:
+            named.setdefault(cls.__name__, set()).add(
+                json.dumps(cls.model_json_schema(), sort_keys=True)
+            )
+    assert {name for name, shapes in named.items() if len(shapes) > 1} == set()

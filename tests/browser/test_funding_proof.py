@@ -10,26 +10,14 @@ import re
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from teilhabe.funding.models import Programme, ProofOfUse, RepaymentClaim
-from tests.browser.test_offer_workflow import (
-    assert_no_axe_violations,
-    assert_no_horizontal_scrolling,
-    log_in,
-)
-from tests.conftest import current_code
+from tests.browser.pages import assert_no_axe_violations, check_page, log_in, log_in_verified
 from tests.funding.conftest import make_member, make_organisation, make_period
 from tests.funding.grants import granted, meeting_point_line, paid_in_full
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.fixture(autouse=True)
@@ -46,26 +34,6 @@ def grant(reference_data, alice):
     application = granted(vera, treff, period, alice)
     paid_in_full(application, alice, on=date.today())
     return application
-
-
-def check_page(page: Page, axe: Axe, *, arabic: bool) -> None:
-    assert_no_axe_violations(page, axe)
-    assert_no_horizontal_scrolling(page)
-    if arabic:
-        german = page.url
-        page.goto(re.sub(r"^(https?://[^/]+)/", r"\1/ar/", german))
-        assert page.locator("html").get_attribute("dir") == "rtl"
-        assert_no_axe_violations(page, axe)
-        assert_no_horizontal_scrolling(page)
-        page.goto(german)
-
-
-def log_in_verified(page: Page, user, next_path: str) -> None:
-    log_in(page, user.username, next_path)
-    page.wait_for_url(re.compile(r"/accounts/"))
-    page.fill("input[name=token]", current_code(TOTPDevice.objects.get(user=user)))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(re.escape(next_path) + "$"))
 
 
 def test_one_undelivered_meeting_point_becomes_a_claim_of_2000_euros(new_page, axe, grant, alice):

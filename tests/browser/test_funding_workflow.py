@@ -10,19 +10,12 @@ Arabic) and on the committee pages (German).
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from teilhabe.funding import services
 from teilhabe.funding.models import Allocation, Application, Decision, FormalCheck
-from tests.browser.test_offer_workflow import (
-    assert_no_axe_violations,
-    assert_no_horizontal_scrolling,
-    log_in,
-)
-from tests.conftest import current_code
+from tests.browser.pages import check_page, log_in, log_in_verified
 from tests.funding.conftest import (
     checked_application,
     make_committee_member,
@@ -37,35 +30,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     settings.FUNDING_PRIVATE_ROOT = tmp_path / "funding-private"
-
-
-def check_page(page: Page, axe: Axe, *, arabic: bool = True) -> None:
-    """No axe violations and no sideways scrolling, in German and (organisation pages) Arabic."""
-    assert_no_axe_violations(page, axe)
-    assert_no_horizontal_scrolling(page)
-    if arabic:
-        german = page.url
-        page.goto(re.sub(r"^(https?://[^/]+)/", r"\1/ar/", german))
-        assert page.locator("html").get_attribute("dir") == "rtl"
-        assert_no_axe_violations(page, axe)
-        assert_no_horizontal_scrolling(page)
-        page.goto(german)
-
-
-def log_in_verified(page: Page, user, next_path: str) -> None:
-    log_in(page, user.username, next_path)
-    page.wait_for_url(re.compile(r"/accounts/"))
-    page.fill("input[name=token]", current_code(TOTPDevice.objects.get(user=user)))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(re.escape(next_path) + "$"))
 
 
 @pytest.fixture

@@ -5,21 +5,13 @@ mediators."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from teilhabe.mediation import services
+from tests.browser.pages import log_in, log_in_verified
 from tests.browser.test_mediation_workflow import _check_page
-from tests.browser.test_offer_workflow import log_in
-from tests.conftest import current_code
 from tests.mediation import factories
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.fixture
@@ -38,11 +30,7 @@ def pool(reference_data, settings):
 
 
 def test_staff_pages_have_no_violations(page, axe, pool, alice):
-    log_in(page, "alice", "/mediation/staff/requests/")
-    page.wait_for_url(re.compile(r"/accounts/"))
-    page.fill("input[name=token]", current_code(TOTPDevice.objects.get(user=alice)))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/mediation/staff/requests/$"))
+    log_in_verified(page, alice, "/mediation/staff/requests/")
     proposal = services.batch_propose(
         user=alice,
         first_day=pool["waiting"].starts_at.date(),

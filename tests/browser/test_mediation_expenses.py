@@ -9,32 +9,20 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from teilhabe.core.models import District
 from teilhabe.mediation import expenses, services
 from teilhabe.mediation.expense_models import ExpenseStatement
 from teilhabe.mediation.models import Assignment, MediationRequest
-from tests.browser.test_offer_workflow import (
-    assert_no_axe_violations,
-    assert_no_horizontal_scrolling,
-    log_in,
-)
-from tests.conftest import current_code
+from tests.browser.pages import check_page, log_in, log_in_verified
 from tests.mediation import factories
 
 pytestmark = pytest.mark.browser
 
 # 75 minutes are paid as 90 (3 × 7,50 €), 14.5 km × 0,30 € = 4,35 €.
 EXPECTED_CENTS = 3 * 750 + 435
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.fixture
@@ -74,19 +62,6 @@ def confirmed_last_month(school, last_month):
     return offer
 
 
-def _log_in_staff(page: Page, user, path: str) -> None:
-    log_in(page, user.username, path)
-    page.wait_for_url(re.compile(r"/accounts/"))
-    page.fill("input[name=token]", current_code(TOTPDevice.objects.get(user=user)))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(re.escape(path) + "$"))
-
-
-def _check(page: Page, axe: Axe) -> None:
-    assert_no_axe_violations(page, axe)
-    assert_no_horizontal_scrolling(page)
-
-
 def test_a_done_appointment_is_on_the_months_statement_with_the_right_amount(
     new_page, axe, confirmed_last_month, last_month, alice
 ):
@@ -108,8 +83,8 @@ def test_a_done_appointment_is_on_the_months_statement_with_the_right_amount(
 
     # alice (staff, second factor) makes the month's statements on the statements page.
     staff_page = new_page()
-    _log_in_staff(staff_page, alice, "/mediation/staff/statements/")
-    _check(staff_page, axe)
+    log_in_verified(staff_page, alice, "/mediation/staff/statements/")
+    check_page(staff_page, axe, arabic=False)
     staff_page.fill("#id_month", f"{month:%Y-%m}")
     staff_page.locator("form[action$='/statements/create/'] button[type=submit]").click()
     staff_page.wait_for_url(re.compile(rf"/mediation/staff/statements/\?month={month:%Y-%m}$"))
@@ -117,42 +92,42 @@ def test_a_done_appointment_is_on_the_months_statement_with_the_right_amount(
     assert (statement.month, statement.total_cents) == (month, EXPECTED_CENTS)
     expect(staff_page.locator("#summary-statements")).to_have_text("1")
     expect(staff_page.locator("#summary-total")).to_have_text("26,85 €")
-    _check(staff_page, axe)
+    check_page(staff_page, axe, arabic=False)
 
     # She opens it: the line with the appointment and the amount; she approves it.
     staff_page.locator(f"a[href$='/mediation/staff/statements/{statement.pk}/']").click()
     staff_page.wait_for_url(re.compile(rf"/mediation/staff/statements/{statement.pk}/$"))
     expect(staff_page.locator(f"#line-{statement.lines.get().pk}")).to_contain_text("26,85 €")
     expect(staff_page.locator("#statement-total")).to_have_text("26,85 €")
-    _check(staff_page, axe)
+    check_page(staff_page, axe, arabic=False)
     staff_page.locator(f"form[action$='/statements/{statement.pk}/approve/'] button").click()
     staff_page.wait_for_url(re.compile(rf"/mediation/staff/statements/{statement.pk}/$"))
     statement.refresh_from_db()
     assert statement.status == ExpenseStatement.Status.APPROVED
-    _check(staff_page, axe)
+    check_page(staff_page, axe, arabic=False)
     pdf = staff_page.request.get(f"/mediation/statements/{statement.pk}/pdf/")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF-")
 
     # mira finds it among her statements, approved, with the same amount, and the PDF.
     mira_page.goto("/mediation/statements/")
-    _check(mira_page, axe)
+    check_page(mira_page, axe, arabic=False)
     mira_page.locator(f"a[href$='/mediation/statements/{statement.pk}/']").click()
     mira_page.wait_for_url(re.compile(rf"/mediation/statements/{statement.pk}/$"))
     expect(mira_page.locator("#statement-total")).to_have_text("26,85 €")
     expect(mira_page.locator("main")).to_contain_text(statement.number)
-    _check(mira_page, axe)
+    check_page(mira_page, axe, arabic=False)
     own_pdf = mira_page.request.get(f"/mediation/statements/{statement.pk}/pdf/")
     assert own_pdf.status == 200 and own_pdf.body().startswith(b"%PDF-")
     # Her pages right to left in Arabic, too.
     for path in ("/ar/mediation/statements/", f"/ar/mediation/statements/{statement.pk}/"):
         mira_page.goto(path)
         assert mira_page.locator("html").get_attribute("dir") == "rtl"
-        _check(mira_page, axe)
+        check_page(mira_page, axe, arabic=False)
 
     # The statistics page: last month's request filled, the unfilled one on the gap list.
     staff_page.goto("/mediation/staff/statistics/")
     expect(staff_page.locator("#total-requests")).to_have_text("2")
     expect(staff_page.locator("#total-filled")).to_have_text("1")
     expect(staff_page.locator("#gaps tbody tr")).to_have_count(1)
-    _check(staff_page, axe)
+    check_page(staff_page, axe, arabic=False)

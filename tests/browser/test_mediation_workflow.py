@@ -20,19 +20,10 @@ from playwright.sync_api import Page, expect
 from teilhabe.core.models import District, Language
 from teilhabe.mediation import services
 from teilhabe.mediation.models import Assignment, Cancellation, MediationRequest
-from tests.browser.test_offer_workflow import (
-    assert_no_axe_violations,
-    assert_no_horizontal_scrolling,
-    log_in,
-)
+from tests.browser.pages import assert_no_axe_violations, assert_no_horizontal_scrolling, log_in
 from tests.mediation import factories
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -248,11 +247,6 @@ def test_near_me_centres_the_map_and_sorts_the_list_by_distance(new_page, offers
     expect(first).to_contain_text("Treffpunkt Eving")
     expect(first.locator(".offer-card__distance")).to_contain_text("km")
     expect(page.locator("[data-map-status]")).to_contain_text("distance")
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.mark.parametrize("language", ["", "/ar"], ids=["de", "ar"])

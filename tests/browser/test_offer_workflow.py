@@ -7,48 +7,22 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from teilhabe.offers import services
 from teilhabe.offers.models import Category, Offer
-from tests.conftest import PASSWORD, current_code
+from tests.browser.pages import (
+    assert_no_axe_violations,
+    assert_no_horizontal_scrolling,
+    log_in,
+    log_in_verified,
+)
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Sprachcafé am Nordmarkt"
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
-def assert_no_axe_violations(page: Page, axe: Axe) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
-
-
-def assert_no_horizontal_scrolling(page: Page) -> None:
-    """At 390 px and at the narrowest common phone width, 360 px."""
-    phone = page.viewport_size
-    for width in (phone["width"], 360):
-        page.set_viewport_size({"width": width, "height": phone["height"]})
-        scroll_width, inner_width = page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]"
-        )
-        assert scroll_width <= inner_width, f"{page.url} is {scroll_width}px wide at {width}px"
-    page.set_viewport_size(phone)
-
-
-def log_in(page: Page, username: str, next_path: str) -> None:
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
 
 
 def test_an_offer_goes_from_the_organisation_through_review_onto_the_map(
@@ -101,12 +75,7 @@ def test_an_offer_goes_from_the_organisation_through_review_onto_the_map(
 
     # alice logs in through the real forms, with her second factor.
     alice_page = new_page()
-    log_in(alice_page, "alice", "/staff/offers/review/")
-    alice_page.wait_for_url(re.compile(r"/accounts/"))
-    device = TOTPDevice.objects.get(user=alice)
-    alice_page.fill("input[name=token]", current_code(device))
-    alice_page.locator("main form button[type=submit]").click()
-    alice_page.wait_for_url(re.compile(r"/staff/offers/review/$"))
+    log_in_verified(alice_page, alice, "/staff/offers/review/")
     expect(alice_page.locator("main")).to_contain_text(TITLE)
     assert_no_axe_violations(alice_page, axe)
     assert_no_horizontal_scrolling(alice_page)

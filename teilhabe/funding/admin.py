@@ -6,6 +6,7 @@ shown here: staff open it on its own page, where each read is recorded."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from teilhabe.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from teilhabe.funding.models import (
     Allocation,
     AllocationEntry,
@@ -24,17 +25,6 @@ from teilhabe.funding.models import (
     ReviewCriterion,
     Score,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MeasureTypeInline(admin.TabularInline):
@@ -123,17 +113,9 @@ class BankDataReadAdmin(ReadOnlyAdmin):
     list_filter = ["organisation"]
 
 
-class MeasureInline(admin.TabularInline):
+class MeasureInline(ReadOnlyInline):
     model = Measure
-    extra = 0
     fields = ["measure_type", "title", "units", "requested_cents", "granted_units", "granted_cents"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)

@@ -4,7 +4,7 @@ shows them and changes nothing. Imported by admin.py."""
 
 from django.contrib import admin
 
-from teilhabe.funding.admin import ReadOnlyAdmin
+from teilhabe.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from teilhabe.funding.models import (
     Instalment,
     Payment,
@@ -19,15 +19,9 @@ from teilhabe.funding.models import (
 )
 
 
-class InstalmentInline(admin.TabularInline):
+class InstalmentInline(ReadOnlyInline):
     model = Instalment
-    extra = 0
     fields = ["number", "due_on", "amount_cents", "paid_cents", "ordered_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PaymentPlan)
@@ -43,15 +37,9 @@ class PaymentAdmin(ReadOnlyAdmin):
     date_hierarchy = "paid_on"
 
 
-class ProofLineInline(admin.TabularInline):
+class ProofLineInline(ReadOnlyInline):
     model = ProofLine
-    extra = 0
     fields = ["measure", "units_delivered", "proven_cents", "participants", "shortfall_cents"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProofOfUse)

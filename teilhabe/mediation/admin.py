@@ -3,6 +3,7 @@ institutions with their places and requesters here. Opening a mediator's record 
 
 from django.contrib import admin
 
+from teilhabe.core.admin_readonly import ReadOnlyInline
 from teilhabe.mediation import services
 from teilhabe.mediation.models import (
     Absence,
@@ -80,15 +81,9 @@ class RequesterProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "institution"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    extra = 0
     fields = ["mediator", "status", "offered_at", "answer_deadline", "actual_minutes"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MediationRequest)

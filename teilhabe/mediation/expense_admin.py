@@ -4,12 +4,12 @@ the admin shows them and changes nothing. Imported by admin.py (one line at its 
 
 from django.contrib import admin
 
+from teilhabe.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from teilhabe.mediation.expense_models import ExpenseLine, ExpenseStatement
 
 
-class ExpenseLineInline(admin.TabularInline):
+class ExpenseLineInline(ReadOnlyInline):
     model = ExpenseLine
-    extra = 0
     fields = [
         "day",
         "kind",
@@ -22,30 +22,13 @@ class ExpenseLineInline(admin.TabularInline):
         "time_cents",
         "travel_cents",
     ]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ExpenseStatement)
-class ExpenseStatementAdmin(admin.ModelAdmin):
+class ExpenseStatementAdmin(ReadOnlyAdmin):
     list_display = ["number", "mediator", "month", "status", "total_cents", "approved_at"]
     list_filter = ["status", "month"]
     search_fields = ["mediator__user__first_name", "mediator__user__last_name"]
     date_hierarchy = "month"
     list_select_related = ["mediator__user"]
     inlines = [ExpenseLineInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

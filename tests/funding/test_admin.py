@@ -51,3 +51,24 @@ def test_the_profile_admin_shows_the_iban_masked(client, alice, treff):
     ).content.decode()
     assert profile.iban not in page
     assert profile.iban_masked in page
+
+
+def test_a_payment_plan_and_its_instalments_are_shown_but_not_editable(
+    client, alice, vera, treff, period
+):
+    from datetime import date
+
+    from tests.funding.grants import granted, paid_in_full
+
+    grant = granted(vera, treff, period, alice)
+    paid_in_full(grant, alice, on=date(2026, 4, 1))
+    plan = models.PaymentPlan.objects.get(decision__application=grant)
+    login_verified(client, alice)
+
+    page = client.get(reverse("admin:funding_paymentplan_change", args=[plan.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "4.000,00" in html or "400000" in html  # the instalment's amount is shown
+    assert 'name="instalments-0-amount_cents"' not in html  # … but not as an input
+    assert 'name="_save"' not in html

@@ -8,6 +8,8 @@ gunicorn with 2 workers:
       load, and the same for the identical bytes served as a static file by the same server
       (WhiteNoise), as a ratio; plus whether a conditional request (If-None-Match) gets a 304;
   (b) GET /api/v1/offers with a city-sized bbox, a category and a text query: p50/p95, requests/s;
+      the same URL again (answered from the cache), then a new URL every time (another bbox and
+      search text: searched, counted and paged anew) with the given clients and with 1, 2, 4;
   (c) the map page's first-load weight (gzip-compressed bytes of HTML, CSS, JS and data, without
       tiles) and the time until markers are visible in Chromium on a throttled connection
       (1.6 Mbit/s down, 150 ms round trip).
@@ -441,8 +443,11 @@ def run_size(kind: str, count: int, *, seconds: float, clients: int) -> None:
                 f"    server CPU per uncached request {per_request:.1f} ms ({parts}); "
                 f"{os.cpu_count()} CPUs share it with the {clients} clients"
             )
-            one = load(port, fresh, seconds=seconds, clients=1)
-            print(f"    uncached, 1 client {fmt(one)}")
+            # The same with fewer clients: from 2 on both workers are busy and the throughput
+            # stays; each further client only adds a request to wait behind (Little's law).
+            for fewer in (n for n in (1, 2, 4) if n < clients):
+                figures = load(port, fresh, seconds=seconds, clients=fewer)
+                print(f"    uncached, {fewer} client{'s' if fewer > 1 else ' '} {fmt(figures)}")
             if Path(CHROMIUM).exists():
                 sizes, visible = page_weight_and_markers(port)
                 total = sum(sizes.values())

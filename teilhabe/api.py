@@ -3,8 +3,8 @@
 
 No log-in and no cookies are needed; every answer carries Cache-Control and, when it is a
 success, an ETag derived from the map version, so a repeated request costs a 304 and no query.
-Successful answers are also kept in the shared cache under that ETag: the same question about
-the same data is answered again without a database query.
+Successful answers are shared (offers/answers.py): the same question about the same data is
+answered again from the cache, without a database query.
 """
 
 import hashlib
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,13 +19,12 @@ from ninja import NinjaAPI, Schema
 
 from teilhabe.funding.api import router as funding_router
 from teilhabe.mediation.api import router as mediation_router
+from teilhabe.offers.answers import share
 from teilhabe.offers.api import router as offers_router
 from teilhabe.offers.cache import map_version
 from teilhabe.offers.hsds_api import router as hsds_router
 
 CACHE_SECONDS = 300
-# Stored answers are keyed by the map version, so they can live long: a change makes new keys.
-RESPONSE_CACHE_SECONDS = 60 * 60
 
 
 def _etag(request: HttpRequest) -> str:
@@ -41,24 +39,10 @@ def public_cache(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         etag = _etag(request)
-        stored = cache.get(f"api:{etag}") if request.method == "GET" else None
         if request.method == "GET" and etag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
-        elif stored is not None:
-            # The same question about the same data version: the stored answer, no query.
-            response = HttpResponse(stored[0], content_type=stored[1])
         else:
             response = view(request, *args, **kwargs)
-            if (
-                request.method == "GET"
-                and response.status_code == 200
-                and not getattr(response, "streaming", False)
-            ):
-                cache.set(
-                    f"api:{etag}",
-                    (response.content, response["Content-Type"]),
-                    timeout=RESPONSE_CACHE_SECONDS,
-                )
         if response.status_code in (200, 304):
             response.headers["ETag"] = etag
             response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
@@ -66,7 +50,9 @@ def public_cache(view: Callable) -> Callable:
         else:
             response.headers["Cache-Control"] = "no-cache"
         patch_vary_headers(response, ("Accept-Language",))
-        return response
+        # The same question about the same data version is answered again from the cache by
+        # answers.SharedAnswerMiddleware, without a query.
+        return share(response) if response.status_code == 200 else response
 
     return wrapper
 

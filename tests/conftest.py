@@ -26,7 +26,10 @@ def memory_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from teilhabe.offers import answers
+
     cache.clear()
+    answers.memory.clear()
 
 
 @pytest.fixture(autouse=True)

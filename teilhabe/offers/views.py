@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from csp.decorators import csp_exempt, csp_replace
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -28,14 +27,13 @@ from django.views.decorators.http import require_safe
 from teilhabe.core import roles
 from teilhabe.core.models import District, Language, TargetGroup
 from teilhabe.core.permissions import is_verified
-from teilhabe.offers import filters, geojson, queries, services
+from teilhabe.offers import answers, filters, geojson, queries, services
 from teilhabe.offers.cache import map_version
 from teilhabe.offers.models import Category, Offer
 
 PAGE_SIZE = 20
 EMBED_PAGE_SIZE = 10
 GEOJSON_MAX_AGE = 60  # seconds a browser or proxy may reuse the markers without asking
-GEOJSON_CACHE_SECONDS = 60 * 60 * 24  # the key holds the map version: old entries are never read
 
 
 def _now() -> datetime:
@@ -169,16 +167,6 @@ def embed(request: HttpRequest) -> HttpResponse:
 
 # This process's copy of the most recently served bodies: the key holds the map version, so a
 # copy is never stale, and the hot path skips reading and unpacking the shared cache file.
-_recent_bodies: dict[str, bytes] = {}
-_RECENT_LIMIT = 16
-
-
-def _remember(key: str, body: bytes) -> None:
-    if len(_recent_bodies) >= _RECENT_LIMIT:
-        _recent_bodies.pop(next(iter(_recent_bodies)))
-    _recent_bodies[key] = body
-
-
 @require_safe
 @csp_exempt()  # a JSON document: a Content-Security-Policy only matters for pages
 def offers_geojson(request: HttpRequest) -> HttpResponse:
@@ -190,8 +178,9 @@ def offers_geojson(request: HttpRequest) -> HttpResponse:
     the list beside the map.
 
     The ETag is built from the map version, the language and the normalized filter, so a
-    conditional request is answered with 304 and a repeat request from the cache, both without
-    a database query. "Open now" also depends on the minute, which is then part of the key.
+    conditional request is answered with 304 without a database query; a repeat request is
+    answered from the cache (answers.py). "Open now" also depends on the minute, which is then
+    part of the ETag and limits how long the answer is shared.
     """
     try:
         parsed = filters.parse(request.GET, strict=True)
@@ -214,30 +203,27 @@ def offers_geojson(request: HttpRequest) -> HttpResponse:
     etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return _with_cache_headers(HttpResponseNotModified(), etag)
-    key = f"offers:geojson:{etag.strip(chr(34))}"
-    body = _recent_bodies.get(key) or django_cache.get(key)
-    if body is None:
-        offers = queries.public_offers(parsed.spec, now)
-        if limit is not None:
-            collection = geojson.list_collection(offers, limit=limit, language=language)
-        elif zoom is not None:
-            collection = geojson.map_layer(
-                offers,
-                zoom=zoom,
-                bbox=parsed.spec.bbox,
-                language=language,
-                latitude=settings.MAP_CENTRE[0],
-            )
-        else:
-            collection = geojson.feature_collection(
-                geojson.features(offers.order_by("pk"), language=language)
-            )
-        body = geojson.dumps(collection)
-        django_cache.set(key, body, timeout=GEOJSON_CACHE_SECONDS)
-    _remember(key, body)
-    response = HttpResponse(body, content_type="application/geo+json")
+    offers = queries.public_offers(parsed.spec, now)
+    if limit is not None:
+        collection = geojson.list_collection(offers, limit=limit, language=language)
+    elif zoom is not None:
+        collection = geojson.map_layer(
+            offers,
+            zoom=zoom,
+            bbox=parsed.spec.bbox,
+            language=language,
+            latitude=settings.MAP_CENTRE[0],
+        )
+    else:
+        collection = geojson.feature_collection(
+            geojson.features(offers.order_by("pk"), language=language)
+        )
+    response = HttpResponse(geojson.dumps(collection), content_type="application/geo+json")
     response["Content-Language"] = language
-    return _with_cache_headers(response, etag)
+    # The same URL gets this answer again from answers.SharedAnswerMiddleware, without a query:
+    # until the map changes, or, for "open now", until the minute is over.
+    until = (now.timestamp() // 60 + 1) * 60 if minute else None
+    return answers.share(_with_cache_headers(response, etag), until=until)
 
 
 def _whole_number(params, name: str, lowest: int, highest: int) -> int | None:

@@ -12,6 +12,7 @@ answered with 304. An answer that depends on the minute ("open now") says until 
 """
 
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -60,33 +61,38 @@ def may_be_shared(path: str) -> bool:
 
 
 class _Memory:
-    """The answers this process served last (least recently used goes first)."""
+    """The answers this process served last (least recently used goes first). Locked: the
+    development server and the browser tests' live server answer in threads."""
 
     def __init__(self) -> None:
         self._entries: OrderedDict[str, tuple] = OrderedDict()
         self._bytes = 0
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> tuple | None:
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-        return entry
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
 
     def put(self, key: str, entry: tuple) -> None:
         size = len(entry[2])
         if size > MEMORY_BYTES:
             return
-        if key in self._entries:
-            self._bytes -= len(self._entries.pop(key)[2])
-        self._entries[key] = entry
-        self._bytes += size
-        while len(self._entries) > MEMORY_ENTRIES or self._bytes > MEMORY_BYTES:
-            _old_key, old = self._entries.popitem(last=False)
-            self._bytes -= len(old[2])
+        with self._lock:
+            if key in self._entries:
+                self._bytes -= len(self._entries.pop(key)[2])
+            self._entries[key] = entry
+            self._bytes += size
+            while len(self._entries) > MEMORY_ENTRIES or self._bytes > MEMORY_BYTES:
+                _old_key, old = self._entries.popitem(last=False)
+                self._bytes -= len(old[2])
 
     def clear(self) -> None:
-        self._entries.clear()
-        self._bytes = 0
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
 
 
 memory = _Memory()
@@ -104,9 +110,12 @@ class SharedAnswerMiddleware:
         # Hashed: a URL may be longer than a cache server allows for a key.
         url = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
         key = f"answer:{map_version()}:{url}"
-        entry = memory.get(key) or shared_cache.get(key)
+        entry = memory.get(key)
+        if entry is None:
+            entry = shared_cache.get(key)
+            if entry is not None:
+                memory.put(key, entry)
         if entry is not None and time.time() < entry[0]:
-            memory.put(key, entry)
             return _replay(request, entry)
         response = self.get_response(request)
         until = getattr(response, "shared_until", None)

@@ -49,6 +49,17 @@ def test_a_shared_answer_is_served_again_without_the_view():
     assert second["Content-Type"] == "application/json"
 
 
+def test_an_answer_stored_by_another_worker_is_served_from_the_shared_cache():
+    view = CountingView(shared)
+    middleware = answers.SharedAnswerMiddleware(view)
+    ask(middleware)
+    answers.memory.clear()  # as in another worker process, which shares only the cache
+
+    again = ask(middleware)
+
+    assert (view.calls, again.content) == (1, b'{"count": 1}')
+
+
 def test_a_matching_etag_is_answered_with_304_from_the_stored_answer():
     view = CountingView(shared)
     middleware = answers.SharedAnswerMiddleware(view)

@@ -165,8 +165,6 @@ def embed(request: HttpRequest) -> HttpResponse:
 # --- GeoJSON for the markers ----------------------------------------------------------------
 
 
-# This process's copy of the most recently served bodies: the key holds the map version, so a
-# copy is never stale, and the hot path skips reading and unpacking the shared cache file.
 @require_safe
 @csp_exempt()  # a JSON document: a Content-Security-Policy only matters for pages
 def offers_geojson(request: HttpRequest) -> HttpResponse:

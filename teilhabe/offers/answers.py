@@ -33,8 +33,6 @@ SHARED_SECONDS = 60 * 60 * 24
 # What each worker process keeps in memory: the most recently used answers, up to these limits.
 MEMORY_ENTRIES = 64
 MEMORY_BYTES = 64 * 1024 * 1024
-# Headers that belong to one visitor and are never stored.
-_PRIVATE_HEADERS = {"Set-Cookie"}
 
 
 def share(response: HttpResponse, *, until: float | None = None) -> HttpResponse:
@@ -119,9 +117,14 @@ class SharedAnswerMiddleware:
             return _replay(request, entry)
         response = self.get_response(request)
         until = getattr(response, "shared_until", None)
-        if until is not None and response.status_code == 200 and not response.streaming:
-            headers = {k: v for k, v in response.headers.items() if k not in _PRIVATE_HEADERS}
-            entry = (until, headers, response.content)
+        # An answer that sets a cookie belongs to one visitor: it is never shared.
+        if (
+            until is not None
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            entry = (until, dict(response.headers), response.content)
             memory.put(key, entry)
             shared_cache.set(key, entry, timeout=SHARED_SECONDS)
         return response

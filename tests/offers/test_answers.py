@@ -97,18 +97,19 @@ def test_only_successful_answers_marked_as_shared_are_kept(make_response):
     assert view.calls == 2
 
 
-def test_cookies_are_never_stored_with_an_answer():
+def test_an_answer_that_sets_a_cookie_is_never_shared():
     def with_cookie():
         response = shared()
         response.set_cookie("sessionid", "secret")
         return response
 
-    middleware = answers.SharedAnswerMiddleware(CountingView(with_cookie))
+    view = CountingView(with_cookie)
+    middleware = answers.SharedAnswerMiddleware(view)
+
+    ask(middleware)
     ask(middleware)
 
-    again = ask(middleware)
-
-    assert "sessionid" not in again.cookies
+    assert view.calls == 2
 
 
 @pytest.mark.parametrize(

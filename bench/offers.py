@@ -8,8 +8,10 @@ gunicorn with 2 workers:
       load, and the same for the identical bytes served as a static file by the same server
       (WhiteNoise), as a ratio; plus whether a conditional request (If-None-Match) gets a 304;
   (b) GET /api/v1/offers with a city-sized bbox, a category and a text query: p50/p95, requests/s;
-      the same URL again (answered from the cache), then a new URL every time (another bbox and
-      search text: searched, counted and paged anew) with the given clients and with 1, 2, 4;
+      the same URL again (answered from the cache); the map moving: a new bbox every time with
+      searches visitors type (each worker remembers a search and the offers it showed, until the
+      map changes: matches.py); and the worst case, a search text never asked before every
+      time (searched, counted and paged anew), with the given clients and with 1, 2, 4;
   (c) the map page's first-load weight (gzip-compressed bytes of HTML, CSS, JS and data, without
       tiles) and the time until markers are visible in Chromium on a throttled connection
       (1.6 Mbit/s down, 150 ms round trip).
@@ -55,6 +57,11 @@ SEARCH_TEXTS = [
     "Sprachcafé", "sprachcaf", "SPRACH", "Beratung", "beratung", "erat", "Deutschkurs",
     "deutsch", "kurs", "Treff", "treff", "Frauentreff", "Kleiderkammer", "kammer", "Fahrrad",
     "werkstatt", "Nähcafé", "Elterncafé", "Fußball", "Patenschaft", "Hausaufgaben", "hilfe",
+]  # fmt: skip
+# Words of the seeded titles: a new search text is a part of one in a new mix of cases.
+SEED_WORDS = [
+    "Sprachcafé", "Beratung", "Kleiderkammer", "Hausaufgabenhilfe", "Fahrradwerkstatt",
+    "Nähcafé", "Frauentreff", "Elterncafé", "Fußball", "Patenschaft", "Deutschkurs",
 ]  # fmt: skip
 MARKER_SELECTOR = "[data-offer-marker], .leaflet-marker-icon"
 
@@ -371,6 +378,26 @@ def page_weight_and_markers(port: int) -> tuple[dict, float | None]:
     return sizes, visible
 
 
+def api_url(rng: random.Random, text: str) -> str:
+    """(b)'s question with a city-sized bbox that moves a little every time."""
+    west, south = 7.30 + rng.random() / 1000, 51.41 + rng.random() / 1000
+    return (
+        f"/api/v1/offers?bbox={west:.6f},{south:.6f},7.64,51.60&category=beratung&q={quote(text)}"
+    )
+
+
+def measured(port: int, env: dict, path, seconds: float, clients: int) -> str:
+    """The load's figures and the server's CPU time per request (workers and database)."""
+    before = server_cpu(port, env)
+    figures = load(port, path, seconds=seconds, clients=clients)
+    used = {name: server_cpu(port, env)[name] - before[name] for name in before}
+    parts = " + ".join(
+        f"{name} {1000 * value / figures['requests']:.1f}" for name, value in used.items()
+    )
+    per_request = 1000 * sum(used.values()) / figures["requests"]
+    return f"{fmt(figures)}\n      server CPU per request {per_request:.1f} ms ({parts})"
+
+
 def run_size(kind: str, count: int, *, seconds: float, clients: int) -> None:
     print(f"\n== {count:,} offers on {kind}")
     with database(kind) as (env, _folder):
@@ -421,33 +448,36 @@ def run_size(kind: str, count: int, *, seconds: float, clients: int) -> None:
             print(f"    same URL again  {fmt(load(port, api, seconds=seconds, clients=clients))}")
             rng = random.Random(7)
 
-            def fresh() -> str:
-                # A new URL every time (another bbox, another search text), so no answer comes
-                # from a cache: each request filters, searches, counts and pages anew.
-                west, south = 7.30 + rng.random() / 1000, 51.41 + rng.random() / 1000
-                text = quote(rng.choice(SEARCH_TEXTS))
-                return (
-                    f"/api/v1/offers?bbox={west:.6f},{south:.6f},7.64,51.60"
-                    f"&category=beratung&q={text}"
-                )
+            def moved() -> str:
+                # The map moving: a new bbox every time, so no answer comes from the cache, with
+                # one of the searches visitors type (remembered by each worker once asked).
+                return api_url(rng, rng.choice(SEARCH_TEXTS))
 
-            before = server_cpu(port, env)
-            many = load(port, fresh, seconds=seconds, clients=clients)
-            used = {name: server_cpu(port, env)[name] - before[name] for name in before}
-            print(f"    uncached        {fmt(many)}")
-            parts = " + ".join(
-                f"{name} {1000 * value / many['requests']:.1f}" for name, value in used.items()
-            )
-            per_request = 1000 * sum(used.values()) / many["requests"]
-            print(
-                f"    server CPU per uncached request {per_request:.1f} ms ({parts}); "
-                f"{os.cpu_count()} CPUs share it with the {clients} clients"
-            )
+            asked: set[str] = set()
+            lock = threading.Lock()
+
+            def new_text() -> str:
+                # A search text never asked before: nothing of it is remembered anywhere.
+                while True:
+                    word = rng.choice(SEED_WORDS)
+                    size = rng.randint(4, len(word))
+                    start = rng.randint(0, len(word) - size)
+                    text = "".join(
+                        c.upper() if rng.random() < 0.5 else c.lower()
+                        for c in word[start : start + size]
+                    )
+                    with lock:
+                        if text not in asked:
+                            asked.add(text)
+                            return api_url(rng, text)
+
+            print(f"    map moving      {measured(port, env, moved, seconds, clients)}")
+            print(f"    new text        {measured(port, env, new_text, seconds, clients)}")
             # The same with fewer clients: from 2 on both workers are busy and the throughput
             # stays; each further client only adds a request to wait behind (Little's law).
             for fewer in (n for n in (1, 2, 4) if n < clients):
-                figures = load(port, fresh, seconds=seconds, clients=fewer)
-                print(f"    uncached, {fewer} client{'s' if fewer > 1 else ' '} {fmt(figures)}")
+                figures = load(port, new_text, seconds=seconds, clients=fewer)
+                print(f"    new text, {fewer} client{'s' if fewer > 1 else ' '} {fmt(figures)}")
             if Path(CHROMIUM).exists():
                 sizes, visible = page_weight_and_markers(port)
                 total = sum(sizes.values())

@@ -26,10 +26,12 @@ def memory_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
-    from teilhabe.offers import answers
+    from teilhabe.offers import answers, matches
 
     cache.clear()
     answers.memory.clear()
+    matches.searches.clear()
+    matches.records.clear()
 
 
 @pytest.fixture(autouse=True)

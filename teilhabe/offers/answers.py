@@ -5,16 +5,15 @@ Everyone who asks the same URL of the public map data (`/offers.geojson` in ever
 `/api/v1/offers…`, `/api/hsds/…`) gets the same answer until the map changes: nothing in it
 depends on who asks (the language is in the path or the `lang` parameter). A view says so by
 passing its answer through `share()`. `SharedAnswerMiddleware` then keeps the answer, with its
-headers, under the map version and the URL, in the process and in the shared cache, and serves
-it again without sessions, language, CSRF, log-in, CSP or audit middleware, URL resolving or a
-database query: about what a static file costs. A conditional request whose ETag matches is
+headers, under the map version and the URL, in the process (and in the shared cache for the
+other workers, when it took a while to make), and serves it again without sessions, language,
+CSRF, log-in, CSP or audit middleware, URL resolving or a database query: about what a static
+file costs. A conditional request whose ETag matches is
 answered with 304. An answer that depends on the minute ("open now") says until when it holds.
 """
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 
@@ -25,11 +24,16 @@ from django.urls import reverse
 from django.utils.http import parse_etags
 from django.utils.translation import override
 
+from teilhabe.core.memory import Memory
 from teilhabe.offers.cache import map_version
 
 # Seconds an answer stays in the shared cache; its key holds the map version, so a change makes
 # new keys and old entries are never read again.
 SHARED_SECONDS = 60 * 60 * 24
+# An answer that took at least this long to make is also stored in the shared cache, for the
+# other workers; a quicker one is made again rather than written to disk (a write costs about
+# half a millisecond, and the cache's culling more now and then).
+SHARED_AFTER = 0.02
 # What each worker process keeps in memory: the most recently used answers, up to these limits.
 MEMORY_ENTRIES = 64
 MEMORY_BYTES = 64 * 1024 * 1024
@@ -58,42 +62,7 @@ def may_be_shared(path: str) -> bool:
     return path in exact or path.startswith(prefixes)
 
 
-class _Memory:
-    """The answers this process served last (least recently used goes first). Locked: the
-    development server and the browser tests' live server answer in threads."""
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> tuple | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: tuple) -> None:
-        size = len(entry[2])
-        if size > MEMORY_BYTES:
-            return
-        with self._lock:
-            if key in self._entries:
-                self._bytes -= len(self._entries.pop(key)[2])
-            self._entries[key] = entry
-            self._bytes += size
-            while len(self._entries) > MEMORY_ENTRIES or self._bytes > MEMORY_BYTES:
-                _old_key, old = self._entries.popitem(last=False)
-                self._bytes -= len(old[2])
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-
-memory = _Memory()
+memory = Memory(MEMORY_ENTRIES, weight=MEMORY_BYTES, weigh=lambda entry: len(entry[2]))
 
 
 class SharedAnswerMiddleware:
@@ -115,7 +84,9 @@ class SharedAnswerMiddleware:
                 memory.put(key, entry)
         if entry is not None and time.time() < entry[0]:
             return _replay(request, entry)
+        started = time.perf_counter()
         response = self.get_response(request)
+        took = time.perf_counter() - started
         until = getattr(response, "shared_until", None)
         # An answer that sets a cookie belongs to one visitor: it is never shared.
         if (
@@ -126,7 +97,8 @@ class SharedAnswerMiddleware:
         ):
             entry = (until, dict(response.headers), response.content)
             memory.put(key, entry)
-            shared_cache.set(key, entry, timeout=SHARED_SECONDS)
+            if took >= SHARED_AFTER:
+                shared_cache.set(key, entry, timeout=SHARED_SECONDS)
         return response
 
 

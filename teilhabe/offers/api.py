@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 
-from teilhabe.offers import geojson, queries
+from teilhabe.offers import geojson, matches
 from teilhabe.offers.models import Offer
 from teilhabe.offers.queries import (
     COUNT_LIMIT,
@@ -244,7 +244,7 @@ def offer_out(record: dict, lang: str, url: str) -> dict:
 )
 def offers(request: HttpRequest, filters: Query[OfferQuery], paging: Query[PageQuery]):
     lang = interface_language(filters.lang)
-    ids = queries.OrderedIds(public_offers(offer_filter(filters)))
+    ids = matches.public_ids(offer_filter(filters))
     start = (paging.page - 1) * paging.per_page
     wanted = ids[start : start + paging.per_page]
     url = detail_url(lang)
@@ -254,7 +254,7 @@ def offers(request: HttpRequest, filters: Query[OfferQuery], paging: Query[PageQ
         "page": paging.page,
         "per_page": paging.per_page,
         "total_pages": -(-ids.count() // paging.per_page),
-        "items": [offer_out(record, lang, url) for record in offer_records(wanted, lang)],
+        "items": [offer_out(record, lang, url) for record in matches.offer_records(wanted, lang)],
     }
     # offer_out() builds exactly the OfferPage shape (the tests validate answers against the
     # OpenAPI schema), so the answer is encoded as it is: validating twenty offers again

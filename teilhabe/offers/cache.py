@@ -8,6 +8,7 @@ alike): a cache key is the one thing here that must never be forgotten by any wr
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 KEY = "offers:map-version"
 
@@ -22,6 +23,14 @@ def map_version() -> str:
 
 
 def map_changed(**_kwargs) -> None:
+    """A new version now, so this transaction's own requests see the change, and another when
+    it commits: an answer made by a concurrent request in between, from the rows before the
+    commit, is kept under the intermediate version and never served after it."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     cache.set(KEY, str(time.time_ns()), timeout=None)
 
 

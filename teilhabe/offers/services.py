@@ -15,6 +15,7 @@ from django.utils import timezone
 from teilhabe.core import roles
 from teilhabe.core.notifications import notify
 from teilhabe.core.queries import district_for_point
+from teilhabe.offers.cache import map_changed
 from teilhabe.offers.models import DailyViews, Offer, OfferTranslation, OneOffDate, WeeklySlot
 from teilhabe.offers.queries import CONTENT_FIELDS, can_edit
 
@@ -249,6 +250,7 @@ def stale_offers_process(*, now: datetime | None = None) -> StaleReport:
     )
     Offer.objects.filter(pk__in=[o.pk for o in to_remove]).update(left_map_at=now)
     if to_remove:
+        map_changed()  # update() sends no signal, and the offers leave the public map
         _notify_staff("offers/email/left_map", {"offers": to_remove})
     return StaleReport(reminded=len(to_remind), left_map=len(to_remove))
 

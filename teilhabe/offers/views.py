@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from teilhabe.core import roles
 from teilhabe.core.models import District, Language, TargetGroup
 from teilhabe.core.permissions import is_verified
-from teilhabe.offers import answers, filters, geojson, queries, services
+from teilhabe.offers import answers, filters, geojson, matches, queries, services
 from teilhabe.offers.cache import map_version
 from teilhabe.offers.models import Category, Offer
 
@@ -109,8 +109,8 @@ def _list_context(request: HttpRequest, *, page_size: int) -> dict:
     choices = Choices.load()
     errors = [*parsed.errors, *filters.unknown_values(parsed.spec, choices.known)]
     spec = filters.without_unknown(parsed.spec, choices.known)
-    # The list pages through ids, counted up to COUNT_LIMIT.
-    ids = queries.OrderedIds(queries.public_offers(spec, now))
+    # The list pages through ids, counted up to COUNT_LIMIT; a search's from memory.
+    ids = matches.public_ids(spec, now)
     paginator = Paginator(ids, page_size)
     page: Page = paginator.get_page(request.GET.get("page"))
     query = filters.normalized_query(spec)

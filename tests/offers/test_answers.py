@@ -49,7 +49,8 @@ def test_a_shared_answer_is_served_again_without_the_view():
     assert second["Content-Type"] == "application/json"
 
 
-def test_an_answer_stored_by_another_worker_is_served_from_the_shared_cache():
+def test_an_answer_slow_to_make_is_served_to_another_worker_from_the_shared_cache(monkeypatch):
+    monkeypatch.setattr(answers, "SHARED_AFTER", 0)  # every answer counts as slow
     view = CountingView(shared)
     middleware = answers.SharedAnswerMiddleware(view)
     ask(middleware)
@@ -58,6 +59,19 @@ def test_an_answer_stored_by_another_worker_is_served_from_the_shared_cache():
     again = ask(middleware)
 
     assert (view.calls, again.content) == (1, b'{"count": 1}')
+
+
+def test_an_answer_quick_to_make_stays_in_the_process_and_is_not_written_out(monkeypatch):
+    monkeypatch.setattr(answers, "SHARED_AFTER", 60)
+    view = CountingView(shared)
+    middleware = answers.SharedAnswerMiddleware(view)
+    ask(middleware)
+    ask(middleware)  # from this process's memory
+    answers.memory.clear()  # another worker: made again, not read from the shared cache
+
+    ask(middleware)
+
+    assert view.calls == 2
 
 
 def test_a_matching_etag_is_answered_with_304_from_the_stored_answer():
@@ -144,18 +158,12 @@ def test_a_change_to_the_map_is_never_answered_with_the_stored_answer(
     assert [item["title"] for item in after["items"]] == ["Elterncafé"]
 
 
-def test_memory_keeps_the_most_recently_used_answers_within_its_limits(monkeypatch):
-    monkeypatch.setattr(answers, "MEMORY_ENTRIES", 2)
-    monkeypatch.setattr(answers, "MEMORY_BYTES", 10)
-    memory = answers._Memory()
-    memory.put("a", (0, {}, b"1234"))
-    memory.put("b", (0, {}, b"1234"))
-    memory.get("a")  # a is now the most recently used
+def test_each_process_keeps_answers_within_limits_of_number_and_bytes():
+    entry = (0, {}, b"1234")
 
-    memory.put("c", (0, {}, b"1234"))  # three entries: b goes
-    memory.put("big", (0, {}, b"x" * 11))  # larger than the whole memory: not kept
-
-    assert [key for key in ("a", "b", "c", "big") if memory.get(key)] == ["a", "c"]
+    assert answers.memory.entries == answers.MEMORY_ENTRIES
+    assert answers.memory.weight == answers.MEMORY_BYTES
+    assert answers.memory._weigh(entry) == 4  # the body's bytes
 
 
 def test_shared_answers_are_served_before_the_middleware_that_depends_on_the_visitor(settings):

@@ -8,8 +8,8 @@ passing its answer through `share()`. `SharedAnswerMiddleware` then keeps the an
 headers, under the map version and the URL, in the process (and in the shared cache for the
 other workers, when it took a while to make), and serves it again without sessions, language,
 CSRF, log-in, CSP or audit middleware, URL resolving or a database query: about what a static
-file costs. A conditional request whose ETag matches is
-answered with 304. An answer that depends on the minute ("open now") says until when it holds.
+file costs. A conditional request whose ETag matches is answered with 304. An answer that
+depends on the minute ("open now") says until when it holds.
 """
 
 import hashlib

@@ -129,6 +129,20 @@ if connection.vendor == "postgresql":
             cursor.execute(f"VACUUM ANALYZE {table}")
 """
 
+# What a worker does on the first text search after the map changed (map_texts.py).
+TEXTS_SCRIPT = """
+import time, tracemalloc
+import django
+django.setup()
+from teilhabe.offers import map_texts
+t0 = time.perf_counter()
+map_texts.build()
+took = time.perf_counter() - t0
+tracemalloc.start()
+texts = map_texts.build()
+print(f"{took:.2f} s, {tracemalloc.get_traced_memory()[0] / 1e6:.1f} MB")
+"""
+
 
 @contextmanager
 def database(kind: str):
@@ -421,6 +435,10 @@ def run_size(kind: str, count: int, *, seconds: float, clients: int) -> None:
             capture_output=True,
         )
         print(f"   seeded in {time.perf_counter() - t0:.1f} s")
+        built = subprocess.run(
+            [PYTHON, "-c", TEXTS_SCRIPT], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        print(f"   map texts built in {built.stdout.decode().strip()} (per worker, per change)")
         manage(env, "collectstatic", "--noinput")
 
         with gunicorn(env) as port:

@@ -26,12 +26,13 @@ def memory_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
-    from teilhabe.offers import answers, matches
+    from teilhabe.offers import answers, map_texts, matches
 
     cache.clear()
     answers.memory.clear()
     matches.searches.clear()
     matches.records.clear()
+    map_texts.kept.clear()
 
 
 @pytest.fixture(autouse=True)

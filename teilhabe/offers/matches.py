@@ -11,9 +11,12 @@ again: most of a request's time. So each process keeps
 - the records of the offers it has shown (`offer_records`);
 
 until the map changes: the map version (cache.py) is part of every key, and a change makes new
-keys. Only a text search is kept, and only while it finds at most queries.ID_BATCH offers: few
-enough to hold and to check here; longer lists are counted and paged by the database
-(queries.OrderedIds). An "open now" search holds for its minute.
+keys. Only a text search is kept, and only while it finds at most queries.ID_BATCH offers.
+
+A search is made from the map's texts kept in this process (map_texts.py) where they can
+answer it; any length of list then comes from them. Otherwise (a language, target group or
+"open now" filter as well) the database searches; a list longer than ID_BATCH is then counted
+and paged by it (queries.OrderedIds). An "open now" search holds for its minute.
 """
 
 import dataclasses
@@ -23,7 +26,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from teilhabe.core.memory import Memory
-from teilhabe.offers import queries, search
+from teilhabe.offers import map_texts, queries, search
 from teilhabe.offers.cache import map_version
 
 # Searches each process keeps (least recently used goes first): at most ID_BATCH matches of
@@ -52,22 +55,23 @@ _TOO_MANY = _Found(array("q"), array("d"), array("d"))
 
 
 class InBbox:
-    """The matches of a kept search inside a bbox, in list order; counted and sliced like
-    queries.OrderedIds, and never capped (at most ID_BATCH match)."""
-
-    capped = False
+    """The matches of a search inside a bbox, in list order; counted up to
+    queries.COUNT_LIMIT and sliced like queries.OrderedIds."""
 
     def __init__(self, ids: list[int]) -> None:
         self._ids = ids
+        self._count = min(len(ids), queries.COUNT_LIMIT)
+        self.capped = len(ids) > queries.COUNT_LIMIT
 
     def count(self) -> int:
-        return len(self._ids)
+        return self._count
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._count
 
     def __getitem__(self, window: slice) -> list[int]:
-        return self._ids[window]
+        start, stop = window.start or 0, min(window.stop or self._count, self._count)
+        return self._ids[start:stop]
 
 
 def public_ids(
@@ -86,7 +90,8 @@ def public_ids(
     found = searches.get(key)
     if found is None:
         found = _search(everywhere, now)
-        searches.put(key, found)
+        if len(found.ids) <= queries.ID_BATCH:  # a longer one is searched again: few are
+            searches.put(key, found)
     if found is _TOO_MANY:
         return queries.OrderedIds(queries.public_offers(spec, now))
     if spec.bbox is None:
@@ -102,6 +107,14 @@ def public_ids(
 
 
 def _search(spec: queries.OfferFilter, now: datetime | None) -> _Found:
+    if map_texts.answers(spec):
+        texts = map_texts.current()
+        ranks = texts.ranks(spec)
+        return _Found(
+            array("q", map(texts.ids.__getitem__, ranks)),
+            array("d", map(texts.longitudes.__getitem__, ranks)),
+            array("d", map(texts.latitudes.__getitem__, ranks)),
+        )
     rows = list(
         queries.public_offers(spec, now)
         .order_by("title", "pk")

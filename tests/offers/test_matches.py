@@ -10,28 +10,17 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from teilhabe.core.models import Organisation
+from teilhabe.core.models import Language, Organisation
 from teilhabe.offers import matches, queries
 from teilhabe.offers.cache import map_version
-from teilhabe.offers.models import Category, Offer, OfferTranslation, WeeklySlot
+from teilhabe.offers.models import Offer, OfferTranslation, WeeklySlot
 from teilhabe.offers.queries import OfferFilter, public_offers
 from teilhabe.offers.reference import categories_load
+from tests.offers.factories import offer_at
 
 CITY = (7.30, 51.41, 7.64, 51.60)
 WEST = (7.30, 51.41, 7.45, 51.60)
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def make(organisation, title: str, longitude: float | None, **fields) -> Offer:
-    return Offer.objects.create(
-        organisation=organisation,
-        category=Category.objects.get(slug=fields.pop("category", "treffpunkte")),
-        title=title,
-        latitude=None if longitude is None else 51.51,
-        longitude=longitude,
-        status=fields.pop("status", Offer.Status.PUBLISHED),
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -43,12 +32,12 @@ def organisation(db):
 def offers(db, organisation):
     categories_load()
     return {
-        "west": make(organisation, "Sprachcafé West", 7.40),
-        "east": make(organisation, "Sprachcafé Ost", 7.55),
-        "b_west": make(organisation, "Beratung Sprachcafé", 7.35, category="beratung"),
-        "draft": make(organisation, "Sprachcafé Entwurf", 7.41, status=Offer.Status.DRAFT),
-        "nowhere": make(organisation, "Sprachcafé ohne Ort", None, status=Offer.Status.DRAFT),
-        "other": make(organisation, "Kleiderkammer", 7.42),
+        "west": offer_at(organisation, "Sprachcafé West", 7.40),
+        "east": offer_at(organisation, "Sprachcafé Ost", 7.55),
+        "b_west": offer_at(organisation, "Beratung Sprachcafé", 7.35, category="beratung"),
+        "draft": offer_at(organisation, "Sprachcafé Entwurf", 7.41, status=Offer.Status.DRAFT),
+        "nowhere": offer_at(organisation, "Sprachcafé ohne Ort", None, status=Offer.Status.DRAFT),
+        "other": offer_at(organisation, "Kleiderkammer", 7.42),
     }
 
 
@@ -97,7 +86,7 @@ def test_a_change_to_the_map_is_seen_by_the_next_search(offers, organisation):
 
     offers["east"].title = "Kleiderkammer Ost"
     offers["east"].save()
-    make(organisation, "Sprachcafé Mitte", 7.47)
+    offer_at(organisation, "Sprachcafé Mitte", 7.47)
 
     assert remembered(spec) == from_database(spec)
     assert remembered(spec)[1] == 3
@@ -115,14 +104,20 @@ def test_an_open_now_search_holds_for_its_minute(offers, django_assert_num_queri
     assert remembered(spec, ten) == from_database(spec, ten) == ([], 0, False)
 
 
-def test_a_search_finding_too_many_is_counted_and_paged_by_the_database(offers, monkeypatch):
+def test_a_database_search_finding_too_many_is_counted_and_paged_by_the_database(
+    offers, monkeypatch
+):
+    arabic = Language.objects.create(code="ar", name_en="Arabic", name_native="العربية")
+    for offer in Offer.objects.all():
+        offer.languages.add(arabic)
     monkeypatch.setattr(queries, "ID_BATCH", 2)
-    spec = OfferFilter(text="sprach", bbox=CITY)
+    spec = OfferFilter(text="sprach", languages=("ar",), bbox=CITY)  # not from map_texts
 
     ids = matches.public_ids(spec)
 
     assert isinstance(ids, queries.OrderedIds)
     assert remembered(spec) == from_database(spec)
+    assert remembered(spec)[1] == 3
 
 
 def test_the_api_and_the_list_page_answer_a_moved_map_from_a_remembered_search(
@@ -188,6 +183,6 @@ def test_a_change_makes_a_new_map_version_again_when_it_commits(organisation):
     under the version in between, which is never read after the commit."""
     categories_load()
     with transaction.atomic():
-        make(organisation, "Sprachcafé Neu", 7.46)
+        offer_at(organisation, "Sprachcafé Neu", 7.46)
         during = map_version()
     assert map_version() != during

@@ -7,8 +7,8 @@ fetch them. So each process keeps, until the map changes (cache.map_version), wh
 looks at and what the common filters ask:
 
 - per category, the texts of its public offers in list order (title, then id) as one string:
-  German title and description, every translation's, and the organisation's name, case-folded
-  and joined by search.SEPARATOR (which a search text cannot contain, so no match runs from
+  German title and description, every translation's, and the organisation's name, in lower
+  case and joined by search.SEPARATOR (which a search text cannot contain, so no match runs from
   one offer or field into the next);
 - per offer in list order: id, place, district, organisation, free of charge.
 
@@ -17,8 +17,9 @@ A search is then a scan of one string per category asked for (about 2 MB at 100,
 100,000 offers, a few milliseconds and kilobytes at Dortmund's 150.
 
 Searches that also filter by language, target group or "open now" go to the database, which
-has those relations (`answers`). Case is folded by str.casefold on both sides, so "strasse"
-finds "Straße" here, where the database's upper() would not.
+has those relations (`answers`). Case is ignored as the database ignores it, one letter for
+one letter (str.lower on both sides; not casefold, which would let "strasse" find "Straße" here
+but not in the database's search behind the map's markers).
 """
 
 import bisect
@@ -76,7 +77,7 @@ class MapTexts:
     def ranks(self, spec: OfferFilter) -> list[int]:
         """The ranks of the offers matching `spec` (text and the filters `answers` allows,
         but not its bbox), in list order."""
-        folded = normalized(spec.text).casefold()
+        folded = normalized(spec.text).lower()
         if spec.categories:
             wanted = {self.category_ids.get(slug) for slug in spec.categories}
             kept = [texts for pk, texts in self.categories.items() if pk in wanted]
@@ -131,14 +132,14 @@ _FIELDS = (
 
 
 def _document(*parts: str) -> str:
-    return SEPARATOR.join(parts).casefold()
+    return SEPARATOR.join(parts).lower()
 
 
 def build() -> MapTexts:
     """Read the public offers' texts and filter values from the database."""
     public = Offer.objects.public()
     organisations = {
-        pk: name.casefold() for pk, name in Organisation.objects.values_list("pk", "name")
+        pk: name.lower() for pk, name in Organisation.objects.values_list("pk", "name")
     }
     translations: dict[int, list[str]] = {}
     # Every translation, published or not, as the database's search has it.

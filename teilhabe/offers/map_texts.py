@@ -13,8 +13,8 @@ looks at and what the common filters ask:
 - per offer in list order: id, place, district, organisation, free of charge.
 
 A search is then a scan of one string per category asked for (about 2 MB at 100,000 offers,
-1–5 ms). Built on the first search after each change of the map: about 0.8 s and 30 MB at
-100,000 offers, a few milliseconds and kilobytes at Dortmund's 150.
+1–5 ms). Built on the first search after each change of the map: about 1 s and 20 MB at
+100,000 offers, a few milliseconds and kilobytes at Dortmund's 150 (bench/offers.py prints it).
 
 Searches that also filter by language, target group or "open now" go to the database, which
 has those relations (`answers`). Case is ignored as the database ignores it, one letter for

@@ -54,29 +54,18 @@ class _Found:
 _TOO_MANY = _Found(array("q"), array("d"), array("d"))
 
 
-class InBbox:
-    """The matches of a search inside a bbox, in list order; counted up to
-    queries.COUNT_LIMIT and sliced like queries.OrderedIds."""
+class InBbox(queries.CountedIds):
+    """The matches of a search inside a bbox, held here."""
 
     def __init__(self, ids: list[int]) -> None:
         self._ids = ids
-        self._count = min(len(ids), queries.COUNT_LIMIT)
-        self.capped = len(ids) > queries.COUNT_LIMIT
+        super().__init__(len(ids))
 
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, window: slice) -> list[int]:
-        start, stop = window.start or 0, min(window.stop or self._count, self._count)
+    def _slice(self, start: int, stop: int) -> list[int]:
         return self._ids[start:stop]
 
 
-def public_ids(
-    spec: queries.OfferFilter, now: datetime | None = None
-) -> "queries.OrderedIds | InBbox":
+def public_ids(spec: queries.OfferFilter, now: datetime | None = None) -> queries.CountedIds:
     """The ids of the public offers matching `spec` in list order, counted and sliceable as
     queries.OrderedIds(queries.public_offers(spec, now)) is; a text search from memory."""
     if not search.normalized(spec.text):

@@ -155,9 +155,29 @@ COUNT_LIMIT = 10_000
 ID_BATCH = 2000
 
 
-class OrderedIds:
-    """The ids of offers in list order (title, then id), counted up to COUNT_LIMIT (`capped`
-    says that more match), sliced like a list, so a Paginator can page through them.
+class CountedIds:
+    """Ids of offers in list order (title, then id), counted up to COUNT_LIMIT (`capped` says
+    that more match), sliced like a list, so a Paginator can page through them."""
+
+    def __init__(self, found: int) -> None:
+        self._count, self.capped = min(found, COUNT_LIMIT), found > COUNT_LIMIT
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start, stop = window.start or 0, min(window.stop or self._count, self._count)
+        return self._slice(start, stop) if start < stop else []
+
+    def _slice(self, start: int, stop: int) -> list[int]:
+        raise NotImplementedError
+
+
+class OrderedIds(CountedIds):
+    """The ids of the offers of a queryset, read from the database.
 
     The filter (text index, bbox …) is evaluated once when it matches at most ID_BATCH offers;
     otherwise a count (on the indexes, stopping after COUNT_LIMIT + 1) and, for a page beyond
@@ -170,18 +190,9 @@ class OrderedIds:
         found = len(self._head)
         if found > ID_BATCH:
             found = offers.order_by().values("pk")[: COUNT_LIMIT + 1].count()
-        self._count, self.capped = min(found, COUNT_LIMIT), found > COUNT_LIMIT
+        super().__init__(found)
 
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, window: slice) -> list[int]:
-        start, stop = window.start or 0, min(window.stop or self._count, self._count)
-        if start >= stop:
-            return []
+    def _slice(self, start: int, stop: int) -> list[int]:
         if stop <= len(self._head):
             return self._head[start:stop]
         return list(self._ordered[start:stop])

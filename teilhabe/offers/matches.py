@@ -79,7 +79,7 @@ def public_ids(spec: queries.OfferFilter, now: datetime | None = None) -> querie
     found = searches.get(key)
     if found is None:
         found = _search(everywhere, now)
-        if len(found.ids) <= queries.ID_BATCH:  # a longer one is searched again: few are
+        if len(found.ids) <= queries.ID_BATCH:  # a longer list is made again when asked
             searches.put(key, found)
     if found is _TOO_MANY:
         return queries.OrderedIds(queries.public_offers(spec, now))

@@ -48,6 +48,8 @@ def offers(db):
         "street": offer_at(caritas, "Treff an der Hauptstraße", 8.50, description="Treffpunkt"),
         "draft": offer_at(verein, "Sprachcafé Entwurf", status=Offer.Status.DRAFT),
         "other": offer_at(verein, "Kleiderkammer", 7.42, category="spenden"),
+        # Last in list order but in a category seen early: lists of categories interleave.
+        "last": offer_at(verein, "Zuwanderungsberatung", 7.43, category="beratung"),
     }
 
 
